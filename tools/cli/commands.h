@@ -1,0 +1,18 @@
+// Registration of the CLI subcommands; each cmd_<name>.cc adds one.
+#pragma once
+
+#include <CLI/CLI.hpp>
+
+#include <string>
+
+#include "core/status.h"
+
+namespace amct::cli {
+
+void register_all(CLI::App& app);
+// Each subcommand's callback reports its Status here; main() maps it to an exit code
+// and prints "ERROR - [AMCT]:[func]: message" on failure.
+void finish(const std::string& func, const Status& status);
+int exit_code();
+
+}  // namespace amct::cli
