@@ -1,0 +1,279 @@
+// ONNX export checked by running the exported model in ONNX Runtime
+// (bench/ort/ort_run.js, installed by scripts/setup.sh): the float
+// MobileNetV2 against the ORT reference outputs, and a hand-built QDQ graph
+// against a direct computation of the TF graph's arithmetic.
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <random>
+
+#include "formats/onnx/onnx_writer.h"
+#include "formats/tf/graphdef_reader.h"
+#include "test_util.h"
+
+namespace amct::onnx_export {
+namespace {
+
+using graph::AttrValue;
+using graph::DataType;
+using graph::Tensor;
+
+const char* const kLogits = "MobilenetV2/Logits/Squeeze";
+const char* const kProbs = "MobilenetV2/Predictions/Reshape_1";
+
+std::string ort_dir() { return std::string(AMCT_SOURCE_DIR) + "/bench/ort"; }
+
+// Fails (never skips) when the harness is missing: setup.sh installs it.
+::testing::AssertionResult ort_available() {
+  if (std::system("node --version > /dev/null 2>&1") != 0)
+    return ::testing::AssertionFailure() << "`node` is not on PATH; run scripts/setup.sh";
+  if (!std::filesystem::exists(ort_dir() + "/node_modules/onnxruntime-node/package.json"))
+    return ::testing::AssertionFailure()
+           << "onnxruntime-node is not installed in bench/ort; run scripts/setup.sh "
+              "(or: cd bench/ort && npm ci --ignore-scripts)";
+  return ::testing::AssertionSuccess();
+}
+
+void write_floats(const std::string& path, const std::vector<float>& v) {
+  std::ofstream out(path, std::ios::binary);
+  out.write(reinterpret_cast<const char*>(v.data()), static_cast<std::streamsize>(v.size() * sizeof(float)));
+}
+
+// Runs `model` on raw float32 `input` of `shape` in ORT; returns output `name` ("" = first).
+std::vector<float> run_ort(const std::string& dir, const std::string& model, const std::string& input,
+                           const std::string& shape, const std::string& name) {
+  const std::string out = dir + "/ort_out.bin";
+  const std::string log = dir + "/ort_log.txt";
+  std::filesystem::remove(out);
+  std::string cmd = "node '" + ort_dir() + "/ort_run.js' --model '" + model + "' --input '" + input +
+                    "' --shape " + shape + " --output '" + out + "'";
+  if (!name.empty()) cmd += " --output-name '" + name + "'";
+  cmd += " > '" + log + "' 2>&1";
+  const int rc = std::system(cmd.c_str());
+  std::ifstream logf(log);
+  const std::string text((std::istreambuf_iterator<char>(logf)), std::istreambuf_iterator<char>());
+  EXPECT_EQ(rc, 0) << cmd << "\n" << text;
+  return amct::testing::read_floats(out);
+}
+
+float max_abs_diff(const std::vector<float>& a, const std::vector<float>& b) {
+  float m = 0.0f;
+  for (size_t i = 0; i < a.size() && i < b.size(); ++i) m = std::max(m, std::fabs(a[i] - b[i]));
+  return m;
+}
+
+TEST(OnnxExportE2E, FloatMobileNetV2MatchesOrtReference) {
+  ASSERT_TRUE(ort_available());
+  auto g = tf::read_graphdef(amct::testing::asset("models/mobilenet_v2_1.0_224_quant_float.pb"));
+  ASSERT_TRUE(g.ok()) << g.status().message();
+  const std::string dir = amct::testing::make_temp_dir("onnx_export");
+  const std::string path = dir + "/mobilenet_v2.onnx";
+  ExportOptions opts;
+  opts.outputs = {kProbs, kLogits};
+  const Status st = export_onnx(*g, path, opts);
+  ASSERT_TRUE(st.is_ok()) << st.message();
+
+  // Structure: the NHWC input, one Transpose in, 53 convs, outputs by TF name.
+  auto model = build_onnx_model(*g, opts);
+  ASSERT_TRUE(model.ok()) << model.status().message();
+  const onnx::GraphProto& og = model->graph();
+  ASSERT_EQ(og.input_size(), 1);
+  EXPECT_EQ(og.input(0).name(), "input");
+  ASSERT_EQ(og.output_size(), 2);
+  EXPECT_EQ(og.output(0).name(), kProbs);
+  EXPECT_EQ(og.output(1).name(), kLogits);
+  std::map<std::string, int> ops;
+  for (const auto& n : og.node()) ++ops[n.op_type()];
+  EXPECT_EQ(ops["Conv"], 53);
+  EXPECT_EQ(ops["Transpose"], 1);
+  EXPECT_EQ(ops["Clip"], 35);
+  EXPECT_EQ(ops["Add"], 10);
+  EXPECT_EQ(ops["AveragePool"], 1);
+  EXPECT_EQ(ops["Softmax"], 1);
+  EXPECT_EQ(og.node(0).op_type(), "Transpose");
+
+  const std::string refs = amct::testing::asset("models/refs/mobilenet_v2_1.0_224_quant");
+  const auto want_logits = amct::testing::read_floats(refs + "/logits_8.bin");
+  const auto want_probs = amct::testing::read_floats(refs + "/probs_8.bin");
+  ASSERT_EQ(want_logits.size(), 8u * 1001);
+  const std::string input = refs + "/inputs_8.bin";
+  const auto probs = run_ort(dir, path, input, "8,224,224,3", "");
+  const auto logits = run_ort(dir, path, input, "8,224,224,3", kLogits);
+  ASSERT_EQ(probs.size(), want_probs.size());
+  ASSERT_EQ(logits.size(), want_logits.size());
+  EXPECT_LT(max_abs_diff(logits, want_logits), 1e-4f);
+  EXPECT_LT(max_abs_diff(probs, want_probs), 1e-4f);
+  std::filesystem::remove_all(dir);
+}
+
+// ---- QDQ: x -> act quant-dequant -> Conv2D(int8 weights) -> BiasAdd -> Relu6
+//           -> act quant-dequant -> Depthwise(int8 weights, [Cin, mult] scale) -> BiasAdd
+
+constexpr int kN = 2, kH = 6, kW = 6, kC = 3, kCo = 4, kMult = 2;
+
+struct QdqSpec {
+  float s1 = 0.05f;
+  int zp1 = 7;
+  float s2 = 6.0f / 255.0f;
+  int zp2 = -128;
+  std::vector<int8_t> w1, w2;       // HWIO [3,3,3,4], [3,3,4,2]
+  std::vector<float> sw1, sw2, b1, b2;
+};
+
+graph::Node make(const std::string& name, const std::string& op, std::vector<std::string> in) {
+  graph::Node n;
+  n.name = name;
+  n.op = op;
+  n.inputs = std::move(in);
+  return n;
+}
+
+void add_const(graph::Graph& g, const std::string& name, Tensor t) {
+  graph::Node n = make(name, "Const", {});
+  n.attrs["dtype"] = AttrValue::of_type(t.dtype());
+  n.attrs["value"] = AttrValue::of_tensor(std::move(t));
+  ASSERT_TRUE(g.add_node(std::move(n)).is_ok());
+}
+
+void add_act_qdq(graph::Graph& g, const std::string& p, const std::string& x, float s, int zp) {
+  add_const(g, p + "/inv", Tensor::scalar<float>(1.0f / s));
+  add_const(g, p + "/lo", Tensor::scalar<float>(static_cast<float>(-128 - zp)));
+  add_const(g, p + "/hi", Tensor::scalar<float>(static_cast<float>(127 - zp)));
+  add_const(g, p + "/scale", Tensor::scalar<float>(s));
+  ASSERT_TRUE(g.add_node(make(p + "/mul_inv", "Mul", {x, p + "/inv"})).is_ok());
+  ASSERT_TRUE(g.add_node(make(p + "/round", "Round", {p + "/mul_inv"})).is_ok());
+  ASSERT_TRUE(g.add_node(make(p + "/clip", "ClipByValue", {p + "/round", p + "/lo", p + "/hi"})).is_ok());
+  ASSERT_TRUE(g.add_node(make(p + "/dequant", "Mul", {p + "/clip", p + "/scale"})).is_ok());
+}
+
+void add_weight_dequant(graph::Graph& g, const std::string& p, Tensor q, Tensor scale) {
+  add_const(g, p + "/weights_int8", std::move(q));
+  add_const(g, p + "/weights_scale", std::move(scale));
+  graph::Node cast = make(p + "/cast", "Cast", {p + "/weights_int8"});
+  cast.attrs["SrcT"] = AttrValue::of_type(DataType::kInt8);
+  cast.attrs["DstT"] = AttrValue::of_type(DataType::kFloat);
+  ASSERT_TRUE(g.add_node(std::move(cast)).is_ok());
+  ASSERT_TRUE(g.add_node(make(p + "/weights", "Mul", {p + "/cast", p + "/weights_scale"})).is_ok());
+}
+
+void add_conv(graph::Graph& g, const std::string& name, const std::string& op, const std::string& x,
+              const std::string& w, int stride) {
+  graph::Node n = make(name, op, {x, w});
+  n.attrs["T"] = AttrValue::of_type(DataType::kFloat);
+  n.attrs["strides"] = AttrValue::of_ints({1, stride, stride, 1});
+  n.attrs["padding"] = AttrValue::of_string("SAME");
+  n.attrs["data_format"] = AttrValue::of_string("NHWC");
+  ASSERT_TRUE(g.add_node(std::move(n)).is_ok());
+}
+
+graph::Graph build_qdq_graph(const QdqSpec& s) {
+  graph::Graph g;
+  graph::Node in = make("input", "Placeholder", {});
+  in.attrs["dtype"] = AttrValue::of_type(DataType::kFloat);
+  in.attrs["shape"] = AttrValue::of_shape({false, {-1, kH, kW, kC}});
+  EXPECT_TRUE(g.add_node(std::move(in)).is_ok());
+  add_act_qdq(g, "l1/act", "input", s.s1, s.zp1);
+  add_weight_dequant(g, "l1", Tensor::from_vector<int8_t>({3, 3, kC, kCo}, s.w1),
+                     Tensor::from_vector<float>({kCo}, s.sw1));
+  add_conv(g, "l1/Conv2D", "Conv2D", "l1/act/dequant", "l1/weights", 2);
+  add_const(g, "l1/biases", Tensor::from_vector<float>({kCo}, s.b1));
+  EXPECT_TRUE(g.add_node(make("l1/BiasAdd", "BiasAdd", {"l1/Conv2D", "l1/biases"})).is_ok());
+  EXPECT_TRUE(g.add_node(make("l1/Relu6", "Relu6", {"l1/BiasAdd"})).is_ok());
+  add_act_qdq(g, "l2/act", "l1/Relu6", s.s2, s.zp2);
+  add_weight_dequant(g, "l2", Tensor::from_vector<int8_t>({3, 3, kCo, kMult}, s.w2),
+                     Tensor::from_vector<float>({kCo, kMult}, s.sw2));
+  add_conv(g, "l2/depthwise", "DepthwiseConv2dNative", "l2/act/dequant", "l2/weights", 1);
+  add_const(g, "l2/biases", Tensor::from_vector<float>({kCo * kMult}, s.b2));
+  EXPECT_TRUE(g.add_node(make("l2/BiasAdd", "BiasAdd", {"l2/depthwise", "l2/biases"})).is_ok());
+  return g;
+}
+
+// TF's arithmetic for the graph above, in double, NHWC; `quantize` false
+// drops the activation quant-dequant (what a float-only export would compute).
+std::vector<float> qdq_reference(const QdqSpec& s, const std::vector<float>& x, bool quantize = true) {
+  auto qdq = [quantize](float v, float scale, int zp) {
+    if (!quantize) return static_cast<double>(v);
+    const double q = std::nearbyint(static_cast<double>(v * (1.0f / scale)));  // half to even
+    return std::clamp(q, -128.0 - zp, 127.0 - zp) * scale;
+  };
+  // Layer 1: 6x6 stride 2 SAME -> 3x3, pads top/left 0, bottom/right 1.
+  const int h1 = 3;
+  std::vector<double> y1(static_cast<size_t>(kN * h1 * h1 * kCo));
+  for (int n = 0; n < kN; ++n)
+    for (int oy = 0; oy < h1; ++oy)
+      for (int ox = 0; ox < h1; ++ox)
+        for (int co = 0; co < kCo; ++co) {
+          double acc = s.b1[co];
+          for (int ky = 0; ky < 3; ++ky)
+            for (int kx = 0; kx < 3; ++kx) {
+              const int iy = oy * 2 + ky, ix = ox * 2 + kx;
+              if (iy >= kH || ix >= kW) continue;
+              for (int ci = 0; ci < kC; ++ci) {
+                const float xv = qdq(x[static_cast<size_t>(((n * kH + iy) * kW + ix) * kC + ci)], s.s1, s.zp1);
+                const double wv = s.w1[static_cast<size_t>(((ky * 3 + kx) * kC + ci) * kCo + co)] * s.sw1[co];
+                acc += xv * wv;
+              }
+            }
+          y1[static_cast<size_t>(((n * h1 + oy) * h1 + ox) * kCo + co)] = std::clamp(acc, 0.0, 6.0);
+        }
+  // Layer 2: depthwise 3x3 stride 1 SAME on 3x3 -> pads 1/1.
+  std::vector<float> y2(static_cast<size_t>(kN * h1 * h1 * kCo * kMult));
+  for (int n = 0; n < kN; ++n)
+    for (int oy = 0; oy < h1; ++oy)
+      for (int ox = 0; ox < h1; ++ox)
+        for (int c = 0; c < kCo; ++c)
+          for (int m = 0; m < kMult; ++m) {
+            double acc = s.b2[static_cast<size_t>(c * kMult + m)];
+            for (int ky = 0; ky < 3; ++ky)
+              for (int kx = 0; kx < 3; ++kx) {
+                const int iy = oy + ky - 1, ix = ox + kx - 1;
+                if (iy < 0 || ix < 0 || iy >= h1 || ix >= h1) continue;
+                const float xv = qdq(static_cast<float>(y1[static_cast<size_t>(((n * h1 + iy) * h1 + ix) * kCo + c)]),
+                                     s.s2, s.zp2);
+                const double wv = s.w2[static_cast<size_t>(((ky * 3 + kx) * kCo + c) * kMult + m)] *
+                                  s.sw2[static_cast<size_t>(c * kMult + m)];
+                acc += xv * wv;
+              }
+            y2[static_cast<size_t>((((n * h1 + oy) * h1 + ox) * kCo + c) * kMult + m)] = static_cast<float>(acc);
+          }
+  return y2;
+}
+
+TEST(OnnxExportE2E, QdqGraphMatchesTfArithmeticInOrt) {
+  ASSERT_TRUE(ort_available());
+  std::mt19937 rng(7);
+  std::uniform_int_distribution<int> wq(-127, 127);
+  std::uniform_real_distribution<float> uni(0.0f, 1.0f);
+  QdqSpec s;
+  for (int i = 0; i < 3 * 3 * kC * kCo; ++i) s.w1.push_back(static_cast<int8_t>(wq(rng)));
+  for (int i = 0; i < 3 * 3 * kCo * kMult; ++i) s.w2.push_back(static_cast<int8_t>(wq(rng)));
+  for (int i = 0; i < kCo; ++i) s.sw1.push_back(0.001f + 0.004f * uni(rng));
+  for (int i = 0; i < kCo * kMult; ++i) s.sw2.push_back(0.001f + 0.01f * uni(rng));
+  for (int i = 0; i < kCo; ++i) s.b1.push_back(uni(rng) - 0.3f);
+  for (int i = 0; i < kCo * kMult; ++i) s.b2.push_back(uni(rng) - 0.5f);
+  // Inputs beyond the int8 grid on both sides, so the clamp at -128-zp / 127-zp matters.
+  std::vector<float> x;
+  for (int i = 0; i < kN * kH * kW * kC; ++i) x.push_back(16.0f * uni(rng) - 8.0f);
+
+  const graph::Graph g = build_qdq_graph(s);
+  const std::string dir = amct::testing::make_temp_dir("onnx_qdq");
+  const std::string path = dir + "/qdq.onnx";
+  ExportOptions opts;
+  opts.outputs = {"l2/BiasAdd"};
+  const Status st = export_onnx(g, path, opts);
+  ASSERT_TRUE(st.is_ok()) << st.message();
+  write_floats(dir + "/x.bin", x);
+  const auto got = run_ort(dir, path, dir + "/x.bin", "2,6,6,3", "");
+  const auto want = qdq_reference(s, x);
+  ASSERT_EQ(got.size(), want.size());
+  EXPECT_LT(max_abs_diff(got, want), 1e-4f);
+  // Without the activation QDQ the result is far off: the test sees a lost QuantizeLinear.
+  EXPECT_GT(max_abs_diff(qdq_reference(s, x, false), want), 1e-2f);
+  std::filesystem::remove_all(dir);
+}
+
+}  // namespace
+}  // namespace amct::onnx_export
