@@ -1,0 +1,53 @@
+#include "data/preprocess.h"
+
+#include <vector>
+
+#include "data/resize.h"
+
+namespace amct::data {
+namespace {
+
+constexpr double kSlimCentralFraction = 0.875;
+
+void preprocess_slim(const Image& img, int out_h, int out_w, float* out) {
+  const CropWindow rows = central_crop_window(img.height, kSlimCentralFraction);
+  const CropWindow cols = central_crop_window(img.width, kSlimCentralFraction);
+  // tf.image.convert_image_dtype: u * float32(1 / 255.) (the double constant
+  // rounded once to float32, as TF and numpy do).
+  const float to_unit = static_cast<float>(1.0 / 255.0);
+  std::vector<float> crop(static_cast<size_t>(rows.size) * static_cast<size_t>(cols.size) * 3);
+  float* dst = crop.data();
+  const size_t stride = static_cast<size_t>(img.width) * 3;
+  for (int y = 0; y < rows.size; ++y) {
+    const uint8_t* src = img.pixels.data() + static_cast<size_t>(rows.start + y) * stride +
+                         static_cast<size_t>(cols.start) * 3;
+    for (size_t i = 0; i < static_cast<size_t>(cols.size) * 3; ++i) *dst++ = src[i] * to_unit;
+  }
+  resize_bilinear_tf1(crop.data(), rows.size, cols.size, 3, out_h, out_w, out);
+  const size_t n = static_cast<size_t>(out_h) * static_cast<size_t>(out_w) * 3;
+  for (size_t i = 0; i < n; ++i) out[i] = (out[i] - 0.5f) * 2.0f;
+}
+
+void preprocess_sample(const Image& img, int out_h, int out_w, float* out) {
+  const Image resized = resize_bicubic_pillow(img, out_h, out_w);
+  for (size_t i = 0; i < resized.pixels.size(); ++i) out[i] = resized.pixels[i] / 128.0f - 1.0f;
+}
+
+}  // namespace
+
+Expected<Preprocess> parse_preprocess(const std::string& name) {
+  if (name == "slim") return Preprocess::kSlim;
+  if (name == "sample") return Preprocess::kSample;
+  return error("unknown preprocessing '{}' (expected 'slim' or 'sample')", name);
+}
+
+const char* preprocess_name(Preprocess p) { return p == Preprocess::kSlim ? "slim" : "sample"; }
+
+void preprocess_into(const Image& img, Preprocess p, int out_height, int out_width, float* out) {
+  if (p == Preprocess::kSlim)
+    preprocess_slim(img, out_height, out_width, out);
+  else
+    preprocess_sample(img, out_height, out_width, out);
+}
+
+}  // namespace amct::data

@@ -1,0 +1,33 @@
+// The two resize kernels behind the preprocessing presets, each reproducing a
+// reference implementation's arithmetic (not just its idea).
+#pragma once
+
+#include <cstdint>
+
+#include "data/image.h"
+
+namespace amct::data {
+
+// TF's central_crop(fraction) along one axis: start = int((n - n*fraction)/2)
+// (computed in double, as TF does), size = n - 2*start. 227 @ 0.875 -> {14, 199}.
+struct CropWindow {
+  int start = 0;
+  int size = 0;
+};
+CropWindow central_crop_window(int n, double fraction);
+
+// TF1 resize_bilinear, align_corners=False, half_pixel_centers=False, on float
+// HWC data: src = dst * (in/out) in float32; neighbours floor(src) and
+// min(ceil(src), in-1); top = tl + (tr-tl)*xlerp, bottom likewise, out = top +
+// (bottom-top)*ylerp, all float32, as TF's kernel computes them.
+void resize_bilinear_tf1(const float* in, int in_h, int in_w, int channels, int out_h, int out_w,
+                         float* out);
+
+// Pillow's Image.resize(size, BICUBIC) on 8-bit RGB (Resample.c): separable
+// convolution, horizontal pass then vertical, bicubic filter a = -0.5 with
+// support 2 widened by the downscale factor (antialiasing), weights normalised
+// in double then rounded to 22-bit fixed point, each pass rounded and clipped
+// to uint8. A pass whose size does not change is skipped, as in Pillow.
+Image resize_bicubic_pillow(const Image& in, int out_h, int out_w);
+
+}  // namespace amct::data

@@ -1,0 +1,123 @@
+#include <cmath>
+#include <vector>
+
+#include "data/resize.h"
+
+namespace amct::data {
+namespace {
+
+constexpr int kPrecisionBits = 32 - 8 - 2;  // Pillow's PRECISION_BITS
+constexpr double kBicubicSupport = 2.0;
+
+double bicubic(double x) {
+  constexpr double a = -0.5;
+  if (x < 0.0) x = -x;
+  if (x < 1.0) return ((a + 2.0) * x - (a + 3.0)) * x * x + 1;
+  if (x < 2.0) return (((x - 5) * x + 8) * x - 4) * a;
+  return 0.0;
+}
+
+// Pillow's precompute_coeffs + normalize_coeffs_8bpc for one axis.
+struct Coeffs {
+  int ksize = 0;
+  std::vector<int> bounds;   // per output: first input index, tap count
+  std::vector<int32_t> k;    // per output: ksize fixed-point weights
+};
+
+Coeffs precompute(int in_size, int out_size) {
+  const double scale = static_cast<double>(in_size) / out_size;
+  const double filterscale = scale < 1.0 ? 1.0 : scale;
+  const double support = kBicubicSupport * filterscale;
+  Coeffs c;
+  c.ksize = static_cast<int>(std::ceil(support)) * 2 + 1;
+  c.bounds.resize(static_cast<size_t>(out_size) * 2);
+  c.k.assign(static_cast<size_t>(out_size) * static_cast<size_t>(c.ksize), 0);
+  std::vector<double> w(static_cast<size_t>(c.ksize));
+  for (int xx = 0; xx < out_size; ++xx) {
+    const double center = (xx + 0.5) * scale;
+    const double ss = 1.0 / filterscale;
+    int xmin = static_cast<int>(center - support + 0.5);
+    if (xmin < 0) xmin = 0;
+    int xmax = static_cast<int>(center + support + 0.5);
+    if (xmax > in_size) xmax = in_size;
+    xmax -= xmin;
+    double ww = 0.0;
+    for (int x = 0; x < xmax; ++x) {
+      w[static_cast<size_t>(x)] = bicubic((x + xmin - center + 0.5) * ss);
+      ww += w[static_cast<size_t>(x)];
+    }
+    int32_t* k = &c.k[static_cast<size_t>(xx) * static_cast<size_t>(c.ksize)];
+    for (int x = 0; x < xmax; ++x) {
+      const double v = ww != 0.0 ? w[static_cast<size_t>(x)] / ww : w[static_cast<size_t>(x)];
+      k[x] = static_cast<int32_t>(v < 0 ? -0.5 + v * (1 << kPrecisionBits)
+                                        : 0.5 + v * (1 << kPrecisionBits));
+    }
+    c.bounds[static_cast<size_t>(xx) * 2] = xmin;
+    c.bounds[static_cast<size_t>(xx) * 2 + 1] = xmax;
+  }
+  return c;
+}
+
+uint8_t clip8(int32_t v) {
+  if (v >= (1 << kPrecisionBits << 8)) return 255;
+  if (v <= 0) return 0;
+  return static_cast<uint8_t>(v >> kPrecisionBits);
+}
+
+Image resize_horizontal(const Image& in, int out_w) {
+  const Coeffs c = precompute(in.width, out_w);
+  Image out;
+  out.height = in.height;
+  out.width = out_w;
+  out.pixels.resize(static_cast<size_t>(out.height) * static_cast<size_t>(out_w) * 3);
+  uint8_t* dst = out.pixels.data();
+  for (int y = 0; y < in.height; ++y) {
+    const uint8_t* row = in.pixels.data() + static_cast<size_t>(y) * static_cast<size_t>(in.width) * 3;
+    for (int xx = 0; xx < out_w; ++xx) {
+      const int xmin = c.bounds[static_cast<size_t>(xx) * 2];
+      const int xmax = c.bounds[static_cast<size_t>(xx) * 2 + 1];
+      const int32_t* k = &c.k[static_cast<size_t>(xx) * static_cast<size_t>(c.ksize)];
+      int32_t s[3] = {1 << (kPrecisionBits - 1), 1 << (kPrecisionBits - 1), 1 << (kPrecisionBits - 1)};
+      for (int x = 0; x < xmax; ++x) {
+        const uint8_t* p = row + static_cast<size_t>(x + xmin) * 3;
+        for (int ch = 0; ch < 3; ++ch) s[ch] += p[ch] * k[x];
+      }
+      for (int ch = 0; ch < 3; ++ch) *dst++ = clip8(s[ch]);
+    }
+  }
+  return out;
+}
+
+Image resize_vertical(const Image& in, int out_h) {
+  const Coeffs c = precompute(in.height, out_h);
+  Image out;
+  out.height = out_h;
+  out.width = in.width;
+  const size_t row = static_cast<size_t>(in.width) * 3;
+  out.pixels.resize(static_cast<size_t>(out_h) * row);
+  uint8_t* dst = out.pixels.data();
+  for (int yy = 0; yy < out_h; ++yy) {
+    const int ymin = c.bounds[static_cast<size_t>(yy) * 2];
+    const int ymax = c.bounds[static_cast<size_t>(yy) * 2 + 1];
+    const int32_t* k = &c.k[static_cast<size_t>(yy) * static_cast<size_t>(c.ksize)];
+    for (size_t i = 0; i < row; ++i) {
+      int32_t s = 1 << (kPrecisionBits - 1);
+      for (int y = 0; y < ymax; ++y) s += in.pixels[static_cast<size_t>(y + ymin) * row + i] * k[y];
+      *dst++ = clip8(s);
+    }
+  }
+  return out;
+}
+
+}  // namespace
+
+Image resize_bicubic_pillow(const Image& in, int out_h, int out_w) {
+  if (out_w != in.width) {
+    Image horizontal = resize_horizontal(in, out_w);
+    return out_h != in.height ? resize_vertical(horizontal, out_h) : horizontal;
+  }
+  if (out_h != in.height) return resize_vertical(in, out_h);
+  return in;
+}
+
+}  // namespace amct::data

@@ -1,0 +1,53 @@
+#include <gtest/gtest.h>
+
+#include "data/resize.h"
+
+namespace amct::data {
+namespace {
+
+Image gray_row(std::initializer_list<uint8_t> values) {
+  Image img;
+  img.height = 1;
+  img.width = static_cast<int>(values.size());
+  for (uint8_t v : values) img.pixels.insert(img.pixels.end(), {v, v, v});
+  return img;
+}
+
+// Expected values are what Pillow 9.4 returns for the same arrays
+// (Image.fromarray(a).resize((w, 1))); also checked by hand for the first case.
+TEST(ResizeBicubicPillow, DownscaleWidensTheFilter) {
+  const Image out = resize_bicubic_pillow(gray_row({0, 100, 200, 255}), 1, 2);
+  ASSERT_EQ(out.width, 2);
+  ASSERT_EQ(out.height, 1);
+  EXPECT_EQ(out.pixels, (std::vector<uint8_t>{60, 60, 60, 221, 221, 221}));
+}
+
+TEST(ResizeBicubicPillow, UpscaleOvershootIsClipped) {
+  const Image out = resize_bicubic_pillow(gray_row({0, 255}), 1, 4);
+  EXPECT_EQ(out.pixels, (std::vector<uint8_t>{0, 0, 0, 53, 53, 53, 202, 202, 202, 255, 255, 255}));
+}
+
+TEST(ResizeBicubicPillow, ConstantStaysConstantAndSameSizeIsACopy) {
+  Image img;
+  img.height = 7;
+  img.width = 5;
+  img.pixels.assign(7 * 5 * 3, 200);
+  const Image out = resize_bicubic_pillow(img, 3, 11);
+  ASSERT_EQ(out.pixels.size(), 3u * 11 * 3);
+  for (uint8_t v : out.pixels) EXPECT_EQ(v, 200);
+  img.pixels[4] = 17;
+  EXPECT_EQ(resize_bicubic_pillow(img, 7, 5).pixels, img.pixels);
+}
+
+TEST(ResizeBicubicPillow, VerticalPassMatchesHorizontal) {
+  Image row = gray_row({0, 100, 200, 255});
+  Image col;
+  col.height = 4;
+  col.width = 1;
+  col.pixels = row.pixels;
+  const Image out = resize_bicubic_pillow(col, 2, 1);
+  EXPECT_EQ(out.pixels, (std::vector<uint8_t>{60, 60, 60, 221, 221, 221}));
+}
+
+}  // namespace
+}  // namespace amct::data
