@@ -1,0 +1,105 @@
+#include "quant/weights/arq.h"
+
+#include <cfloat>
+#include <cmath>
+
+#include "quant/calib/quant_factors.h"
+
+namespace amct::quant {
+
+namespace {
+
+int expected_rank(WeightLayout layout) { return layout == WeightLayout::kMatMul_IO ? 2 : 4; }
+
+// Channel of flat element i for a filter whose channel sits at `dim` of `shape` (row-major).
+struct ChannelMap {
+  int64_t inner = 1;     // product of dims after the channel dims
+  int64_t channels = 1;  // channel count
+  int64_t of(int64_t i) const { return (i / inner) % channels; }
+};
+
+ChannelMap channel_map(const graph::Shape& s, WeightLayout layout) {
+  ChannelMap m;
+  switch (layout) {
+    case WeightLayout::kConv2D_HWIO: m.channels = s[3]; break;
+    case WeightLayout::kDepthwise_HWCM: m.channels = s[2] * s[3]; break;  // in*mult, innermost
+    case WeightLayout::kConv2DBackpropInput_HWOI: m.channels = s[2]; m.inner = s[3]; break;
+    case WeightLayout::kMatMul_IO: m.channels = s[1]; break;
+  }
+  return m;
+}
+
+// AMCT arq.cpp without offset: the signed extreme decides /127 or /128.
+Expected<float> channel_scale(float min_v, float max_v) {
+  const float v = signed_extreme(min_v, max_v);
+  float scale = v > 0.0f ? v / 127.0f : v / -128.0f;
+  AMCT_RETURN_IF_ERROR(process_scale(scale));
+  return scale;
+}
+
+}  // namespace
+
+const char* weight_layout_name(WeightLayout layout) {
+  switch (layout) {
+    case WeightLayout::kConv2D_HWIO: return "Conv2D HWIO";
+    case WeightLayout::kDepthwise_HWCM: return "DepthwiseConv2dNative HWCM";
+    case WeightLayout::kConv2DBackpropInput_HWOI: return "Conv2DBackpropInput HWOI";
+    case WeightLayout::kMatMul_IO: return "MatMul IO";
+  }
+  return "unknown";
+}
+
+int64_t weight_channel_count(const graph::Shape& shape, WeightLayout layout) {
+  if (static_cast<int>(shape.size()) != expected_rank(layout)) return -1;
+  for (int64_t d : shape)
+    if (d < 0) return -1;
+  const ChannelMap m = channel_map(shape, layout);
+  if (layout == WeightLayout::kDepthwise_HWCM && shape[2] != 0 && m.channels / shape[2] != shape[3])
+    return -1;  // overflow
+  return m.channels;
+}
+
+Expected<WeightFactors> arq(const graph::Tensor& weights, WeightLayout layout, bool channel_wise) {
+  const char* name = weight_layout_name(layout);
+  if (weights.dtype() != graph::DataType::kFloat)
+    return error("ARQ: {} weights are {}, expected float", name, graph::dtype_name(weights.dtype()));
+  if (weights.rank() != expected_rank(layout))
+    return error("ARQ: {} weights have shape {}, expected rank {}", name, graph::shape_str(weights.shape()),
+                 expected_rank(layout));
+  if (weights.num_elements() == 0)
+    return error("ARQ: {} weights of shape {} are empty", name, graph::shape_str(weights.shape()));
+  if (channel_wise && layout == WeightLayout::kMatMul_IO)
+    return error("ARQ: MatMul weights are quantized per tensor only (channel_wise must be false)");
+
+  const float* w = weights.data<float>();
+  const int64_t n = weights.num_elements();
+  for (int64_t i = 0; i < n; ++i)
+    if (std::isnan(w[i])) return error("ARQ: {} weights contain NaN at element {}", name, i);
+
+  const ChannelMap map = channel_wise ? channel_map(weights.shape(), layout) : ChannelMap{n, 1};
+  std::vector<float> mins(static_cast<size_t>(map.channels), FLT_MAX);
+  std::vector<float> maxs(static_cast<size_t>(map.channels), -FLT_MAX);
+  for (int64_t i = 0; i < n; ++i) {
+    const auto c = static_cast<size_t>(map.of(i));
+    mins[c] = w[i] < mins[c] ? w[i] : mins[c];
+    maxs[c] = w[i] > maxs[c] ? w[i] : maxs[c];
+  }
+  WeightFactors f;
+  f.scale_w.reserve(mins.size());
+  for (size_t c = 0; c < mins.size(); ++c) {
+    auto scale = channel_scale(mins[c], maxs[c]);
+    if (!scale.ok())
+      return scale.status().with_context(fmt::format("ARQ: {} weights, channel {} of {}", name, c, mins.size()));
+    f.scale_w.push_back(*scale);
+  }
+  return f;
+}
+
+int8_t quantize_weight(float w, float scale) {
+  const float q = std::round(w / scale);
+  if (!(q > -128.0f)) return -128;  // also NaN
+  if (q > 127.0f) return 127;
+  return static_cast<int8_t>(q);
+}
+
+}  // namespace amct::quant
