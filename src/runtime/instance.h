@@ -1,0 +1,55 @@
+// The plan made concrete for one input signature (the shapes of the feeds):
+// every value's shape, steps whose inputs are known folded away, executors
+// prepared (oneDNN primitives chosen once per shape), and all intermediate
+// buffers placed in one arena that is reused by every run.
+#pragma once
+
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "runtime/plan.h"
+
+namespace amct::runtime {
+
+// Called with an index into Plan::observed and the tensor's value.
+using ObservedCallback = std::function<void(size_t observed_index, const graph::Tensor& value)>;
+
+class Instance {
+ public:
+  // feed_types/feed_shapes follow Plan::feeds.
+  static Expected<std::unique_ptr<Instance>> build(const Plan& plan, const std::vector<DataType>& feed_types,
+                                                   const std::vector<graph::Shape>& feed_shapes);
+  // `feeds` follow Plan::feeds and must match the signature. Not reentrant.
+  Status run(const Plan& plan, const std::vector<const graph::Tensor*>& feeds, const ObservedCallback& observed,
+             std::vector<graph::Tensor>* outputs);
+  // One line per executed step: "<describe()> [view|in-place]".
+  std::vector<std::string> describe() const;
+  size_t arena_bytes() const { return arena_bytes_; }
+
+ private:
+  struct RunStep {
+    const Step* step = nullptr;
+    std::unique_ptr<Exec> exec;
+    Inputs in;
+    Outputs out;
+    bool alias_view = false;  // output 0 points at input 0's buffer: nothing to run
+    bool in_place = false;
+    std::vector<size_t> observed;  // Plan::observed indices produced here
+  };
+
+  Status select(const Plan& plan, const Step& s);
+  Status place_buffers(const Plan& plan);
+
+  std::vector<Value> values_;          // one per plan value; sized once (pointers into it are kept)
+  std::vector<graph::Tensor> tensors_;  // backing of constants and values folded here
+  std::vector<RunStep> steps_;
+  std::vector<int> fresh_;               // external values written by steps: a new tensor each run
+  std::vector<graph::Tensor> fresh_tensors_;  // by value id, refilled each run
+  std::vector<size_t> observed_at_start_;     // observed values known or fed
+  std::shared_ptr<uint8_t> arena_;
+  size_t arena_bytes_ = 0;
+};
+
+}  // namespace amct::runtime

@@ -1,0 +1,134 @@
+// fp32 Conv2D / depthwise convolution on oneDNN. Activations stay NHWC; the
+// primitive picks its weight format (format_tag::any) and constant weights are
+// reordered once per format. Bias, residual add (sum) and ReLU/ReLU6 run as
+// post-ops in TF's order.
+#include <cstring>
+#include <unordered_map>
+
+#include "runtime/conv_kernel.h"
+#include "runtime/onednn/engine.h"
+
+namespace amct::runtime {
+namespace {
+
+using dnnl::memory;
+using Tag = memory::format_tag;
+constexpr auto kF32 = memory::data_type::f32;
+
+class EmptyExec : public Exec {
+ public:
+  Status run(const Inputs&, const Outputs&) override { return Status::ok(); }
+};
+
+class ConvExec : public Exec {
+ public:
+  dnnl::convolution_forward prim;
+  memory src, weights, bias, dst;
+  bool sum = false;
+  // Non-constant filter: reordered from the user's buffer on every run.
+  bool runtime_weights = false;
+  memory user_weights;
+  dnnl::reorder weights_reorder;
+  std::unordered_map<int, memory> args;  // handles: set_data_handle above updates them
+
+  Status run(const Inputs& in, const Outputs& out) override {
+    if (sum && out[0]->data != in[2]->data) std::memcpy(out[0]->data, in[2]->data, out[0]->byte_size());
+    return onednn::guarded("convolution", [&] {
+      auto& stream = onednn::cpu_stream();
+      src.set_data_handle(in[0]->data);
+      dst.set_data_handle(out[0]->data);
+      if (runtime_weights) {
+        user_weights.set_data_handle(in[1]->data);
+        weights_reorder.execute(stream, user_weights, weights);
+      }
+      prim.execute(stream, args);
+      stream.wait();
+    });
+  }
+};
+
+class OnednnConvF32 : public ConvKernel {
+ public:
+  using ConvKernel::ConvKernel;
+
+  Expected<std::unique_ptr<Exec>> prepare(const Inputs& in, const Outputs& out) override {
+    AMCT_ASSIGN_OR_RETURN(ConvGeometry g, conv_geometry(spec_, in[0]->shape, in[1]->shape));
+    if (out[0]->count == 0 || in[0]->count == 0) return std::unique_ptr<Exec>(std::make_unique<EmptyExec>());
+    auto exec = std::make_unique<ConvExec>();
+    exec->sum = spec_.sum;
+    AMCT_RETURN_IF_ERROR(onednn::guarded("convolution setup", [&] { build(g, *in[1], exec.get()); }));
+    return std::unique_ptr<Exec>(std::move(exec));
+  }
+
+ private:
+  void build(const ConvGeometry& g, const Value& filter, ConvExec* exec) {
+    auto& engine = onednn::cpu_engine();
+    const memory::desc src_md({g.n, g.ic, g.ih, g.iw}, kF32, Tag::nhwc);
+    const memory::desc dst_md({g.n, g.oc, g.oh, g.ow}, kF32, Tag::nhwc);
+    // TF filters: Conv2D HWIO; depthwise [KH,KW,C,M] = groups C, M outputs and 1 input per group.
+    const memory::dims wdims = spec_.depthwise ? memory::dims{g.groups, g.multiplier, 1, g.kh, g.kw}
+                                               : memory::dims{g.oc, g.ic, g.kh, g.kw};
+    const memory::desc user_w_md(wdims, kF32, spec_.depthwise ? Tag::hwigo : Tag::hwio);
+    const memory::desc any_w_md(wdims, kF32, Tag::any);
+    const memory::dims strides{spec_.stride_h, spec_.stride_w};
+    const memory::dims dilates{spec_.dilation_h - 1, spec_.dilation_w - 1};
+    const memory::dims pad_l{g.pad_t, g.pad_l}, pad_r{g.pad_b, g.pad_r};
+    const bool has_bias = !spec_.bias.empty();
+    const auto desc = has_bias
+        ? dnnl::convolution_forward::desc(dnnl::prop_kind::forward_inference, dnnl::algorithm::convolution_direct,
+                                          src_md, any_w_md, memory::desc({g.oc}, kF32, Tag::x), dst_md, strides,
+                                          dilates, pad_l, pad_r)
+        : dnnl::convolution_forward::desc(dnnl::prop_kind::forward_inference, dnnl::algorithm::convolution_direct,
+                                          src_md, any_w_md, dst_md, strides, dilates, pad_l, pad_r);
+    dnnl::post_ops ops;
+    if (spec_.sum) ops.append_sum(1.0f);
+    if (spec_.activation == Activation::kRelu) ops.append_eltwise(1.0f, dnnl::algorithm::eltwise_relu, 0.0f, 0.0f);
+    if (spec_.activation == Activation::kRelu6) ops.append_eltwise(1.0f, dnnl::algorithm::eltwise_clip, 0.0f, 6.0f);
+    dnnl::primitive_attr attr;
+    attr.set_post_ops(ops);
+    const dnnl::convolution_forward::primitive_desc pd(desc, attr, engine);
+    exec->prim = dnnl::convolution_forward(pd);
+    exec->src = memory(pd.src_desc(), engine, DNNL_MEMORY_NONE);
+    exec->dst = memory(pd.dst_desc(), engine, DNNL_MEMORY_NONE);
+    if (has_bias) exec->bias = memory(pd.bias_desc(), engine, const_cast<void*>(spec_.bias.raw()));
+    const memory::desc want = pd.weights_desc();
+    if (filter.known) {
+      exec->weights = packed_weights(want, user_w_md, filter.data);
+    } else {
+      exec->runtime_weights = true;
+      exec->weights = memory(want, engine);
+      exec->user_weights = memory(user_w_md, engine, DNNL_MEMORY_NONE);
+      exec->weights_reorder = dnnl::reorder(exec->user_weights, exec->weights);
+    }
+    exec->args = {{DNNL_ARG_SRC, exec->src}, {DNNL_ARG_WEIGHTS, exec->weights}, {DNNL_ARG_DST, exec->dst}};
+    if (has_bias) exec->args[DNNL_ARG_BIAS] = exec->bias;
+  }
+
+  // Constant weights in the format `want`, reordered on first request only.
+  memory packed_weights(const memory::desc& want, const memory::desc& user, void* data) {
+    for (auto& p : packed_)
+      if (p.data == data && p.md == want) return p.mem;
+    auto& engine = onednn::cpu_engine();
+    memory src(user, engine, data);
+    memory dst(want, engine);
+    dnnl::reorder(src, dst).execute(onednn::cpu_stream(), src, dst);
+    onednn::cpu_stream().wait();
+    packed_.push_back({data, want, dst});
+    return dst;
+  }
+
+  struct Packed {
+    const void* data;
+    memory::desc md;
+    memory mem;
+  };
+  std::vector<Packed> packed_;
+};
+
+}  // namespace
+
+std::unique_ptr<ConvKernel> make_onednn_conv_f32(ConvSpec spec) {
+  return std::make_unique<OnednnConvF32>(std::move(spec));
+}
+
+}  // namespace amct::runtime

@@ -1,0 +1,156 @@
+#include "runtime/session.h"
+
+#include <omp.h>
+
+#include <algorithm>
+#include <set>
+
+#include "runtime/fusion.h"
+#include "runtime/instance.h"
+#include "runtime/plan.h"
+
+namespace amct::runtime {
+namespace {
+
+// Instances kept per session; a new batch size beyond this evicts the least recently used.
+constexpr size_t kMaxInstances = 8;
+
+// Sets the OpenMP (and so oneDNN) thread count for a scope, then restores it.
+class ScopedThreads {
+ public:
+  explicit ScopedThreads(int n) : prev_(omp_get_max_threads()) {
+    const int want = n > 0 ? n : omp_get_num_procs();
+    if (want != prev_) {
+      omp_set_num_threads(want);
+      changed_ = true;
+    }
+  }
+  ~ScopedThreads() {
+    if (changed_) omp_set_num_threads(prev_);
+  }
+  ScopedThreads(const ScopedThreads&) = delete;
+  ScopedThreads& operator=(const ScopedThreads&) = delete;
+
+ private:
+  int prev_;
+  bool changed_ = false;
+};
+
+std::string strip_zero(const std::string& name) {
+  return name.size() > 2 && name.compare(name.size() - 2, 2, ":0") == 0 ? name.substr(0, name.size() - 2) : name;
+}
+
+// Dims of the feed against the placeholder's declared shape (-1 = any).
+Status check_feed(const Feed& f, const Tensor& t) {
+  if (t.empty()) return error("feed '{}' is an empty tensor", f.name);
+  if (graph::dtype_size(t.dtype()) == 0) return error("feed '{}' has unsupported dtype {}", f.name, graph::dtype_name(t.dtype()));
+  if (f.dtype != DataType::kInvalid && t.dtype() != f.dtype)
+    return error("feed '{}' is {}, the placeholder is {}", f.name, graph::dtype_name(t.dtype()), graph::dtype_name(f.dtype));
+  if (f.shape.unknown_rank) return Status::ok();
+  bool ok = static_cast<size_t>(t.rank()) == f.shape.dims.size();
+  for (size_t i = 0; ok && i < f.shape.dims.size(); ++i)
+    ok = f.shape.dims[i] < 0 || f.shape.dims[i] == t.shape()[i];
+  if (!ok)
+    return error("feed '{}' has shape {}, the placeholder expects {}", f.name, graph::shape_str(t.shape()),
+                 graph::shape_str(f.shape.dims));
+  return Status::ok();
+}
+
+}  // namespace
+
+struct Session::CachedInstance {
+  std::vector<DataType> types;
+  std::vector<graph::Shape> shapes;
+  std::unique_ptr<Instance> instance;
+};
+
+Session::~Session() = default;
+
+Expected<std::unique_ptr<Session>> Session::create(const graph::Graph& g, const std::vector<std::string>& outputs,
+                                                   const SessionOptions& opts) {
+  ScopedThreads threads(opts.num_threads);
+  PlanOptions po;
+  po.observed = opts.observed_tensors;
+  po.inputs = opts.inputs;
+  po.kernels.reference = opts.reference_kernels;
+  auto plan = build_plan(g, outputs, po);
+  if (!plan.ok()) return plan.status();
+  if (opts.enable_fusion) fuse_plan(plan.value(), po.kernels);
+  auto session = std::unique_ptr<Session>(new Session());
+  session->opts_ = opts;
+  session->plan_ = std::make_unique<Plan>(std::move(plan).value());
+  return session;
+}
+
+std::vector<std::string> Session::placeholder_names() const {
+  std::vector<std::string> names;
+  for (const Feed& f : plan_->feeds) names.push_back(f.name);
+  return names;
+}
+
+std::vector<std::string> Session::plan_steps() const {
+  std::vector<std::string> lines;
+  for (const Step& s : plan_->steps) lines.push_back(s.describe());
+  return lines;
+}
+
+Expected<Instance*> Session::instance_for(const Feeds& feeds, std::vector<const Tensor*>* ordered) {
+  ordered->assign(plan_->feeds.size(), nullptr);
+  for (const auto& [name, tensor] : feeds) {
+    const std::string node = strip_zero(name);
+    auto it = std::find_if(plan_->feeds.begin(), plan_->feeds.end(), [&](const Feed& f) { return f.name == node; });
+    if (it == plan_->feeds.end()) {
+      std::string known;
+      for (const Feed& f : plan_->feeds) known += (known.empty() ? "" : ", ") + f.name;
+      return error("feed '{}' is not an input of this session (inputs: {})", name, known.empty() ? "none" : known);
+    }
+    const size_t idx = static_cast<size_t>(it - plan_->feeds.begin());
+    if ((*ordered)[idx]) return error("feed '{}' is given twice", name);
+    AMCT_RETURN_IF_ERROR(check_feed(*it, tensor));
+    (*ordered)[idx] = &tensor;
+  }
+  std::vector<DataType> types;
+  std::vector<graph::Shape> shapes;
+  for (size_t i = 0; i < ordered->size(); ++i) {
+    if (!(*ordered)[i]) return error("missing feed for input '{}'", plan_->feeds[i].name);
+    types.push_back((*ordered)[i]->dtype());
+    shapes.push_back((*ordered)[i]->shape());
+  }
+  for (size_t i = 0; i < cache_.size(); ++i) {
+    if (cache_[i]->types == types && cache_[i]->shapes == shapes) {
+      std::rotate(cache_.begin() + static_cast<long>(i), cache_.begin() + static_cast<long>(i) + 1, cache_.end());
+      return cache_.back()->instance.get();
+    }
+  }
+  auto inst = Instance::build(*plan_, types, shapes);
+  if (!inst.ok()) return inst.status();
+  if (cache_.size() >= kMaxInstances) cache_.erase(cache_.begin());
+  auto entry = std::make_unique<CachedInstance>();
+  entry->types = std::move(types);
+  entry->shapes = std::move(shapes);
+  entry->instance = std::move(inst).value();
+  cache_.push_back(std::move(entry));
+  return cache_.back()->instance.get();
+}
+
+Expected<std::vector<Tensor>> Session::run(const Feeds& feeds, const TensorObserver& observer) {
+  ScopedThreads threads(opts_.num_threads);
+  std::vector<const Tensor*> ordered;
+  AMCT_ASSIGN_OR_RETURN(Instance * inst, instance_for(feeds, &ordered));
+  ObservedCallback cb;
+  if (observer) {
+    cb = [&](size_t k, const Tensor& t) { observer(opts_.observed_tensors[k], t); };
+  }
+  std::vector<Tensor> outputs;
+  AMCT_RETURN_IF_ERROR(inst->run(*plan_, ordered, cb, &outputs));
+  return outputs;
+}
+
+Expected<std::vector<std::string>> Session::instance_steps(const Feeds& feeds) {
+  ScopedThreads threads(opts_.num_threads);
+  std::vector<const Tensor*> ordered;
+  AMCT_ASSIGN_OR_RETURN(Instance * inst, instance_for(feeds, &ordered));
+  return inst->describe();
+}
+
+}  // namespace amct::runtime

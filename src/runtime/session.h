@@ -1,0 +1,75 @@
+// amct's fp32 runtime: executes a TF graph (NHWC, TensorFlow semantics) with
+// oneDNN convolutions, pooling and matmuls and vectorized elementwise kernels.
+//
+//   AMCT_ASSIGN_OR_RETURN(auto session, Session::create(graph, {"logits"}));
+//   AMCT_ASSIGN_OR_RETURN(auto out, session->run({{"input", images}}));
+//
+// The graph is compiled once into a plan (constants folded, conv chains fused).
+// Each new set of feed shapes (e.g. a new batch size) gets its own executable
+// instance, built on first use and cached: shapes inferred, oneDNN primitives
+// chosen, weights reordered, buffers placed in one reusable arena.
+#pragma once
+
+#include <functional>
+#include <memory>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "core/status.h"
+#include "graph/graph.h"
+#include "graph/tensor.h"
+
+namespace amct::runtime {
+
+using graph::Tensor;
+
+struct SessionOptions {
+  int num_threads = 0;                        // 0 = all cores; else the OpenMP/oneDNN thread count during run()
+  std::vector<std::string> observed_tensors;  // "node" or "node:k": always materialized (never fused away), passed to the observer
+  bool enable_fusion = true;
+  // Nodes other than Placeholders to feed ("cut points", e.g. a Reshape after
+  // an audio front-end); their inputs are not evaluated.
+  std::vector<std::string> inputs;
+  // Run the scalar reference kernels instead of oneDNN (slow; the test oracle).
+  bool reference_kernels = false;
+};
+
+// Gets each observed tensor right after it is computed, under the name given
+// in observed_tensors. The tensor is freshly allocated per run: keeping it is safe.
+using TensorObserver = std::function<void(const std::string& tensor_name, const Tensor& value)>;
+using Feeds = std::vector<std::pair<std::string, Tensor>>;  // placeholder name -> value
+
+struct Plan;
+class Instance;
+
+class Session {
+ public:
+  // Checks at load time that every op needed for `outputs` is supported: an error names the op type and node.
+  static Expected<std::unique_ptr<Session>> create(const graph::Graph& g, const std::vector<std::string>& outputs,
+                                                   const SessionOptions& opts = {});
+  ~Session();
+  // One tensor per requested output, in order. Feeds must match the
+  // placeholders' dtypes and known dims. Not reentrant: one run at a time.
+  Expected<std::vector<Tensor>> run(const Feeds& feeds, const TensorObserver& observer = nullptr);
+  std::vector<std::string> placeholder_names() const;
+  // The compiled steps, one line each ("node 'X' (Conv2D+BiasAdd+Relu6)").
+  std::vector<std::string> plan_steps() const;
+  // The steps the instance for these feed shapes executes, with [view]/[in-place]
+  // marks; builds the instance if needed.
+  Expected<std::vector<std::string>> instance_steps(const Feeds& feeds);
+
+ private:
+  Session() = default;
+  Expected<Instance*> instance_for(const Feeds& feeds, std::vector<const Tensor*>* ordered);
+
+  SessionOptions opts_;
+  std::unique_ptr<Plan> plan_;
+  struct CachedInstance;
+  std::vector<std::unique_ptr<CachedInstance>> cache_;  // most recently used last
+};
+
+// true if the runtime can execute this op type
+bool is_supported_op(const std::string& op_type);
+
+}  // namespace amct::runtime
