@@ -151,6 +151,8 @@ Status convert_conv(Context& ctx, const Node& n, const graph::TensorRef* bias, c
   }
   if (w.rank() != 4) return error("{}: filter has shape {}, expected 4 dims", n.describe(), graph::shape_str(w.shape()));
   const int64_t kh = w.dim(0), kw = w.dim(1), fin = w.dim(2), fout = w.dim(3);
+  if (kh < 1 || kw < 1 || fin < 1 || fout < 1)
+    return error("{}: filter has shape {}, every dim must be >= 1", n.describe(), graph::shape_str(w.shape()));
   const int64_t cin = x->shape[3];
   int64_t group = 1, cout = fout;
   Tensor w_onnx;
@@ -163,7 +165,7 @@ Status convert_conv(Context& ctx, const Node& n, const graph::TensorRef* bias, c
     AMCT_ASSIGN_OR_RETURN(w_onnx, permute(w, {2, 3, 0, 1}));
     w_onnx = w_onnx.reshaped({cout, 1, kh, kw});
   } else {
-    if (fin < 1 || (cin >= 0 && cin % fin != 0))
+    if (cin >= 0 && cin % fin != 0)
       return error("{}: input has {} channels, filter expects {} per group", n.describe(), cin, fin);
     if (cin >= 0) group = cin / fin;
     if (group < 1 || fout % group != 0)
@@ -271,8 +273,9 @@ Status convert_act_qdq(Context& ctx, const Node& root, const ActQdq& q) {
   Value* x = it->second;
   if (x->dtype != DataType::kFloat)
     return error("{}: quantizes a {} tensor, expected float32", root.describe(), graph::dtype_name(x->dtype));
-  // Quantization is elementwise: stay in whichever layout the input already has.
-  const bool nchw = !x->nchw.empty();
+  // Elementwise, so any layout works; a 4-D activation goes NCHW, where the
+  // conv reading it wants it (DequantizeLinear right before Conv, as ORT fuses).
+  const bool nchw = x->rank() == 4;
   AMCT_ASSIGN_OR_RETURN(const std::string in, nchw ? ctx.b.nchw(*x) : ctx.b.plain(*x));
   AMCT_ASSIGN_OR_RETURN(const std::string s, ctx.b.add_initializer(root.name + "/scale", Tensor::scalar<float>(q.scale)));
   AMCT_ASSIGN_OR_RETURN(const std::string z, ctx.b.add_initializer(root.name + "/zero_point",

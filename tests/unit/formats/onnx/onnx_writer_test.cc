@@ -1,0 +1,298 @@
+// export_onnx / build_onnx_model: the QDQ form of amct's quantized graphs,
+// output naming, what gets exported, errors and the atomic write.
+#include "formats/onnx/onnx_writer.h"
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+
+#include "core/atomic_write.h"
+#include "test_util.h"
+#include "tiny_graph.h"
+
+namespace amct::onnx_export {
+namespace {
+
+using graph::DataType;
+using graph::Tensor;
+using testing::TinyGraph;
+
+// input [N,8,8,2] -> act QDQ -> Conv2D 3x3 s1 SAME (int8 weights, per-channel
+// scale [3]) -> BiasAdd -> Relu6: the quantized layer form amct writes.
+TinyGraph quantized_conv_graph() {
+  TinyGraph t;
+  t.placeholder("input", {-1, 8, 8, 2});
+  t.act_qdq("conv/act", "input", 0.02f, -5);
+  std::vector<int8_t> w(3 * 3 * 2 * 3);
+  for (size_t i = 0; i < w.size(); ++i) w[i] = static_cast<int8_t>(static_cast<int>(i) * 7 % 255 - 127);
+  t.weight_dequant("conv", Tensor::from_vector<int8_t>({3, 3, 2, 3}, w),
+                   Tensor::from_vector<float>({3}, {0.01f, 0.02f, 0.03f}));
+  t.window("conv/Conv2D", "Conv2D", {"conv/act/dequant", "conv/weights"}, 1, "SAME");
+  t.fconst("conv/biases", {3}, {0.5f, -0.5f, 1.0f});
+  t.add("conv/BiasAdd", "BiasAdd", {"conv/Conv2D", "conv/biases"});
+  t.add("conv/Relu6", "Relu6", {"conv/BiasAdd"});
+  return t;
+}
+
+TEST(OnnxWriter, QuantizedConvBecomesQdq) {
+  TinyGraph t = quantized_conv_graph();
+  ExportOptions opts;
+  opts.outputs = {"conv/Relu6"};
+  auto m = build_onnx_model(t.g, opts);
+  ASSERT_TRUE(m.ok()) << m.status().message();
+
+  // Transpose in, Q/DQ on the activation, DQ on the weights, one Conv, Clip, Transpose out.
+  EXPECT_EQ(testing::op_types(*m), (std::vector<std::string>{"Transpose", "QuantizeLinear", "DequantizeLinear",
+                                                             "DequantizeLinear", "Conv", "Clip", "Transpose"}));
+  for (const char* gone : {"Mul", "Round", "Cast", "Add"}) EXPECT_EQ(testing::count_op(*m, gone), 0) << gone;
+
+  // Activation: per-tensor scale, int8 zero point = offset.
+  const onnx::NodeProto* q = testing::first_op(*m, "QuantizeLinear");
+  ASSERT_NE(q, nullptr);
+  ASSERT_EQ(q->input_size(), 3);
+  EXPECT_EQ(q->input(0), "input/nchw");
+  const onnx::TensorProto* s = testing::initializer(*m, q->input(1));
+  const onnx::TensorProto* zp = testing::initializer(*m, q->input(2));
+  ASSERT_TRUE(s && zp);
+  EXPECT_EQ(s->dims_size(), 0);
+  EXPECT_EQ(testing::values<float>(*s), std::vector<float>{0.02f});
+  EXPECT_EQ(zp->data_type(), onnx::TensorProto::INT8);
+  EXPECT_EQ(testing::values<int8_t>(*zp), std::vector<int8_t>{-5});
+  const onnx::NodeProto* act_dq = testing::node_named(*m, "conv/act/dequant");
+  ASSERT_NE(act_dq, nullptr);
+  EXPECT_EQ(act_dq->op_type(), "DequantizeLinear");
+  EXPECT_EQ(act_dq->input(0), q->output(0));
+  EXPECT_EQ(act_dq->input(1), q->input(1));
+  EXPECT_EQ(act_dq->input(2), q->input(2));
+
+  // Conv: input from the activation DQ, weights from a per-channel DQ, float bias.
+  const onnx::NodeProto* conv = testing::node_named(*m, "conv/Conv2D");
+  ASSERT_NE(conv, nullptr);
+  ASSERT_EQ(conv->input_size(), 3);
+  EXPECT_EQ(conv->input(0), act_dq->output(0));
+  EXPECT_EQ(conv->output(0), "conv/BiasAdd");
+  EXPECT_EQ(testing::ints(*conv, "pads"), (std::vector<int64_t>{1, 1, 1, 1}));
+  const onnx::NodeProto* wdq = testing::producer_of(*m, conv->input(1));
+  ASSERT_NE(wdq, nullptr);
+  EXPECT_EQ(wdq->op_type(), "DequantizeLinear");
+  ASSERT_NE(testing::attr(*wdq, "axis"), nullptr);
+  EXPECT_EQ(testing::attr(*wdq, "axis")->i(), 0);
+  const onnx::TensorProto* wq = testing::initializer(*m, wdq->input(0));
+  const onnx::TensorProto* ws = testing::initializer(*m, wdq->input(1));
+  const onnx::TensorProto* wz = testing::initializer(*m, wdq->input(2));
+  ASSERT_TRUE(wq && ws && wz);
+  EXPECT_EQ(wq->name(), "conv/weights_int8");
+  EXPECT_EQ(wq->data_type(), onnx::TensorProto::INT8);
+  EXPECT_EQ(testing::dims(*wq), (std::vector<int64_t>{3, 2, 3, 3}));  // OIHW
+  const Tensor hwio = *t.g.find("conv/weights_int8")->attr_tensor("value");
+  const auto oihw = testing::values<int8_t>(*wq);
+  for (int o = 0; o < 3; ++o)
+    for (int i = 0; i < 2; ++i)
+      for (int h = 0; h < 3; ++h)
+        for (int w = 0; w < 3; ++w)
+          ASSERT_EQ(oihw[static_cast<size_t>(((o * 2 + i) * 3 + h) * 3 + w)],
+                    hwio.data<int8_t>()[((h * 3 + w) * 2 + i) * 3 + o]);
+  EXPECT_EQ(testing::values<float>(*ws), (std::vector<float>{0.01f, 0.02f, 0.03f}));
+  EXPECT_EQ(wz->data_type(), onnx::TensorProto::INT8);
+  EXPECT_EQ(testing::values<int8_t>(*wz), (std::vector<int8_t>{0, 0, 0}));
+  const onnx::TensorProto* bias = testing::initializer(*m, conv->input(2));
+  ASSERT_NE(bias, nullptr);
+  EXPECT_EQ(bias->data_type(), onnx::TensorProto::FLOAT);
+  EXPECT_EQ(testing::values<float>(*bias), (std::vector<float>{0.5f, -0.5f, 1.0f}));
+
+  // The output keeps the TF name, in NHWC.
+  ASSERT_EQ(m->graph().output_size(), 1);
+  EXPECT_EQ(m->graph().output(0).name(), "conv/Relu6");
+  const onnx::NodeProto* out = testing::producer_of(*m, "conv/Relu6");
+  ASSERT_NE(out, nullptr);
+  EXPECT_EQ(out->op_type(), "Transpose");
+  EXPECT_EQ(testing::ints(*out, "perm"), (std::vector<int64_t>{0, 2, 3, 1}));
+}
+
+TEST(OnnxWriter, DepthwiseWeightScaleIsFlattenedPerChannel) {
+  TinyGraph t;
+  t.placeholder("x", {1, 4, 4, 2});
+  std::vector<int8_t> w(3 * 3 * 2 * 3);
+  for (size_t i = 0; i < w.size(); ++i) w[i] = static_cast<int8_t>(i);
+  t.weight_dequant("dw", Tensor::from_vector<int8_t>({3, 3, 2, 3}, w),
+                   Tensor::from_vector<float>({2, 3}, {1, 2, 3, 4, 5, 6}));
+  t.window("dw/depthwise", "DepthwiseConv2dNative", {"x", "dw/weights"}, 2, "SAME");
+  ExportOptions opts;
+  opts.outputs = {"dw/depthwise"};
+  auto m = build_onnx_model(t.g, opts);
+  ASSERT_TRUE(m.ok()) << m.status().message();
+  const onnx::NodeProto* conv = testing::node_named(*m, "dw/depthwise");
+  ASSERT_NE(conv, nullptr);
+  EXPECT_EQ(testing::attr(*conv, "group")->i(), 2);
+  EXPECT_EQ(testing::ints(*conv, "pads"), (std::vector<int64_t>{0, 0, 1, 1}));  // 4, s2, k3: total 1, extra after
+  const onnx::NodeProto* wdq = testing::producer_of(*m, conv->input(1));
+  ASSERT_NE(wdq, nullptr);
+  const onnx::TensorProto* wq = testing::initializer(*m, wdq->input(0));
+  ASSERT_NE(wq, nullptr);
+  EXPECT_EQ(testing::dims(*wq), (std::vector<int64_t>{6, 1, 3, 3}));
+  // Output channel c*mult + m holds filter [:, :, c, m].
+  const auto q = testing::values<int8_t>(*wq);
+  EXPECT_EQ(q[static_cast<size_t>((1 * 3 + 2) * 9 + 4)], w[static_cast<size_t>(((1 * 3 + 1) * 2 + 1) * 3 + 2)]);
+  EXPECT_EQ(testing::values<float>(*testing::initializer(*m, wdq->input(1))),
+            (std::vector<float>{1, 2, 3, 4, 5, 6}));
+}
+
+TEST(OnnxWriter, ChainWithOtherBoundsStaysFloatOps) {
+  // Clip bounds that are no int8 grid (int4 -8..7): exported op by op, still exact.
+  TinyGraph t;
+  t.placeholder("x", {1, 4});
+  t.fconst("inv", {}, {10.0f});
+  t.fconst("lo", {}, {-8.0f});
+  t.fconst("hi", {}, {7.0f});
+  t.fconst("s", {}, {0.1f});
+  t.add("m1", "Mul", {"x", "inv"});
+  t.add("r", "Round", {"m1"});
+  t.add("c", "ClipByValue", {"r", "lo", "hi"});
+  t.add("m2", "Mul", {"c", "s"});
+  auto m = build_onnx_model(t.g, {13, {"m2"}});
+  ASSERT_TRUE(m.ok()) << m.status().message();
+  EXPECT_EQ(testing::op_types(*m), (std::vector<std::string>{"Mul", "Round", "Clip", "Mul"}));
+
+  // [0, 255] is the int8 grid with zero point -128: that one is QDQ.
+  t.g.find("lo")->attrs["value"] = graph::AttrValue::of_tensor(Tensor::scalar<float>(0.0f));
+  t.g.find("hi")->attrs["value"] = graph::AttrValue::of_tensor(Tensor::scalar<float>(255.0f));
+  auto q = build_onnx_model(t.g, {13, {"m2"}});
+  ASSERT_TRUE(q.ok()) << q.status().message();
+  EXPECT_EQ(testing::op_types(*q), (std::vector<std::string>{"QuantizeLinear", "DequantizeLinear"}));
+  EXPECT_EQ(testing::values<int8_t>(*testing::initializer(*q, testing::first_op(*q, "QuantizeLinear")->input(2))),
+            std::vector<int8_t>{-128});
+}
+
+TEST(OnnxWriter, BadQuantScaleIsAnError) {
+  TinyGraph t = quantized_conv_graph();
+  t.g.find("conv/act/scale")->attrs["value"] = graph::AttrValue::of_tensor(Tensor::scalar<float>(NAN));
+  auto m = build_onnx_model(t.g, {13, {"conv/Relu6"}});
+  ASSERT_FALSE(m.ok());
+  EXPECT_NE(m.status().message().find("conv/act/dequant"), std::string::npos) << m.status().message();
+  EXPECT_NE(m.status().message().find("scale"), std::string::npos);
+
+  TinyGraph t2 = quantized_conv_graph();
+  t2.g.find("conv/weights_scale")->attrs["value"] =
+      graph::AttrValue::of_tensor(Tensor::from_vector<float>({3}, {0.01f, -1.0f, 0.03f}));
+  auto m2 = build_onnx_model(t2.g, {13, {"conv/Relu6"}});
+  ASSERT_FALSE(m2.ok());
+  EXPECT_NE(m2.status().message().find("weight scale"), std::string::npos) << m2.status().message();
+}
+
+TEST(OnnxWriter, WeightScaleOfWrongLengthIsAnError) {
+  TinyGraph t = quantized_conv_graph();
+  t.g.find("conv/weights_scale")->attrs["value"] =
+      graph::AttrValue::of_tensor(Tensor::from_vector<float>({2}, {0.01f, 0.02f}));
+  auto m = build_onnx_model(t.g, {13, {"conv/Relu6"}});
+  ASSERT_FALSE(m.ok());
+  EXPECT_NE(m.status().message().find("node 'conv/Conv2D' (Conv2D)"), std::string::npos) << m.status().message();
+}
+
+TEST(OnnxWriter, DefaultOutputsAreUnreadNodes) {
+  TinyGraph t;
+  t.placeholder("x", {2, 3});
+  t.add("a", "Relu", {"x"});
+  t.add("b", "Softmax", {"a"});
+  t.fconst("unused", {1}, {1.0f});
+  auto m = build_onnx_model(t.g, {});
+  ASSERT_TRUE(m.ok()) << m.status().message();
+  ASSERT_EQ(m->graph().output_size(), 1);
+  EXPECT_EQ(m->graph().output(0).name(), "b");
+  EXPECT_EQ(m->opset_import(0).version(), 13);
+  EXPECT_EQ(m->ir_version(), 7);
+}
+
+TEST(OnnxWriter, OnlyWhatOutputsNeedIsExported) {
+  TinyGraph t;
+  t.placeholder("x", {2, 3});
+  t.add("a", "Relu", {"x"});
+  t.add("b", "Sigmoid", {"x"});
+  auto m = build_onnx_model(t.g, {13, {"a:0"}});
+  ASSERT_TRUE(m.ok()) << m.status().message();
+  EXPECT_EQ(testing::op_types(*m), std::vector<std::string>{"Relu"});
+  EXPECT_EQ(m->graph().output(0).name(), "a");
+}
+
+TEST(OnnxWriter, IdentityOutputGetsItsName) {
+  TinyGraph t;
+  t.placeholder("x", {2, 3});
+  t.add("a", "Relu", {"x"});
+  t.add("out", "Identity", {"a"});
+  auto m = build_onnx_model(t.g, {13, {"out", "a"}});
+  ASSERT_TRUE(m.ok()) << m.status().message();
+  EXPECT_EQ(testing::op_types(*m), (std::vector<std::string>{"Relu", "Identity"}));
+  EXPECT_EQ(m->graph().output(0).name(), "out");
+  EXPECT_EQ(m->graph().output(1).name(), "a");
+}
+
+TEST(OnnxWriter, Errors) {
+  TinyGraph t;
+  t.placeholder("x", {1, 4, 4, 2});
+  graph::Node& lrn = t.add("norm", "LRN", {"x"});
+  lrn.attrs["depth_radius"] = graph::AttrValue::of_int(2);
+  t.add("y", "Relu", {"norm"});
+
+  auto unsupported = build_onnx_model(t.g, {13, {"y"}});
+  ASSERT_FALSE(unsupported.ok());
+  EXPECT_NE(unsupported.status().message().find("node 'norm' (LRN)"), std::string::npos);
+  EXPECT_NE(unsupported.status().message().find("not supported"), std::string::npos);
+
+  auto missing = build_onnx_model(t.g, {13, {"nope"}});
+  ASSERT_FALSE(missing.ok());
+  EXPECT_NE(missing.status().message().find("'nope'"), std::string::npos);
+
+  auto opset = build_onnx_model(t.g, {9, {"x"}});
+  ASSERT_FALSE(opset.ok());
+  EXPECT_NE(opset.status().message().find("opset 9"), std::string::npos);
+
+  auto control = build_onnx_model(t.g, {13, {"^y"}});
+  EXPECT_FALSE(control.ok());
+}
+
+TEST(OnnxWriter, CycleIsAnError) {
+  TinyGraph t;
+  t.placeholder("x", {2});
+  t.add("a", "AddV2", {"x", "b"});
+  t.add("b", "Relu", {"a"});
+  auto m = build_onnx_model(t.g, {13, {"b"}});
+  ASSERT_FALSE(m.ok());
+  EXPECT_NE(m.status().message().find("cycle"), std::string::npos) << m.status().message();
+}
+
+TEST(OnnxWriter, OutputThatIsAConstantIsAnError) {
+  TinyGraph t;
+  t.fconst("c", {1}, {1.0f});
+  auto m = build_onnx_model(t.g, {13, {"c"}});
+  ASSERT_FALSE(m.ok());
+  EXPECT_NE(m.status().message().find("constant"), std::string::npos);
+}
+
+TEST(OnnxWriter, WritesAtomicallyAndKeepsOldFileOnFailure) {
+  const std::string dir = amct::testing::make_temp_dir("onnx_writer");
+  const std::string path = dir + "/m.onnx";
+  TinyGraph good;
+  good.placeholder("x", {2, 3});
+  good.add("y", "Relu", {"x"});
+  ASSERT_TRUE(export_onnx(good.g, path, {13, {"y"}}).is_ok());
+  auto bytes = read_file(path);
+  ASSERT_TRUE(bytes.ok());
+  onnx::ModelProto back;
+  ASSERT_TRUE(back.ParseFromString(*bytes));
+  EXPECT_EQ(back.graph().node(0).op_type(), "Relu");
+
+  TinyGraph bad;
+  bad.placeholder("x", {2, 3});
+  bad.add("y", "Erf", {"x"});
+  const Status st = export_onnx(bad.g, path, {13, {"y"}});
+  ASSERT_FALSE(st.is_ok());
+  EXPECT_EQ(st.message().rfind(path + ": ", 0), 0u) << st.message();
+  EXPECT_EQ(*read_file(path), *bytes);
+  size_t files = 0;
+  for (const auto& e : std::filesystem::directory_iterator(dir)) files += e.is_regular_file();
+  EXPECT_EQ(files, 1u);  // no temporary left behind
+  std::filesystem::remove_all(dir);
+}
+
+}  // namespace
+}  // namespace amct::onnx_export
