@@ -109,6 +109,56 @@ TEST(OnnxExportE2E, FloatMobileNetV2MatchesOrtReference) {
   std::filesystem::remove_all(dir);
 }
 
+// The other real float graphs: Keras names with Mean/Reshape/Identity (tf2),
+// and the truly float MobileNetV1 0.25 (AvgPool stride 2, Squeeze).
+struct FloatModel {
+  const char* pb;
+  const char* refs;
+  const char* logits;
+  const char* probs;       // the graph's final output
+  const char* want_probs;  // "" when refs/ has none
+};
+
+class OnnxExportFloatModels : public ::testing::TestWithParam<FloatModel> {};
+
+TEST_P(OnnxExportFloatModels, MatchOrtReference) {
+  ASSERT_TRUE(ort_available());
+  const FloatModel& fm = GetParam();
+  auto g = tf::read_graphdef(amct::testing::asset(fm.pb));
+  ASSERT_TRUE(g.ok()) << g.status().message();
+  const std::string dir = amct::testing::make_temp_dir("onnx_export_models");
+  const std::string path = dir + "/m.onnx";
+  ExportOptions opts;
+  opts.outputs = {fm.probs, fm.logits};
+  const Status st = export_onnx(*g, path, opts);
+  ASSERT_TRUE(st.is_ok()) << st.message();
+  const std::string refs = amct::testing::asset(fm.refs);
+  const std::string input = refs + "/inputs_8_slim.bin";
+  const auto logits = run_ort(dir, path, input, "8,224,224,3", fm.logits);
+  const auto want_logits = amct::testing::read_floats(refs + "/logits_8_slim.bin");
+  ASSERT_EQ(want_logits.size(), 8u * 1001);
+  ASSERT_EQ(logits.size(), want_logits.size());
+  EXPECT_LT(max_abs_diff(logits, want_logits), 1e-4f);
+  const auto probs = run_ort(dir, path, input, "8,224,224,3", "");
+  ASSERT_EQ(probs.size(), 8u * 1001);
+  if (*fm.want_probs) {
+    EXPECT_LT(max_abs_diff(probs, amct::testing::read_floats(refs + "/" + fm.want_probs)), 1e-4f);
+  }
+  for (size_t i = 0; i < 8; ++i) {  // softmax rows sum to 1 either way
+    double sum = 0;
+    for (size_t k = 0; k < 1001; ++k) sum += probs[i * 1001 + k];
+    EXPECT_NEAR(sum, 1.0, 1e-4);
+  }
+  std::filesystem::remove_all(dir);
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Assets, OnnxExportFloatModels,
+    ::testing::Values(FloatModel{"models/tf2_mobilenet_v2_1.0_224_ptq_float.pb", "models/refs/tf2_mobilenet_v2_1.0_224_ptq",
+                                 "MobileNetV2/top/SpatialSqueeze/Reshape", "Identity", "probs_8_slim.bin"},
+                      FloatModel{"float_models/mobilenet_v1_0.25_224_float.pb", "float_models/refs/mobilenet_v1_0.25_224",
+                                 "MobilenetV1/Logits/SpatialSqueeze", "MobilenetV1/Predictions/Reshape_1", ""}));
+
 // ---- QDQ: x -> act quant-dequant -> Conv2D(int8 weights) -> BiasAdd -> Relu6
 //           -> act quant-dequant -> Depthwise(int8 weights, [Cin, mult] scale) -> BiasAdd
 
