@@ -12,6 +12,9 @@
 
 #include "formats/onnx/onnx_writer.h"
 #include "formats/tf/graphdef_reader.h"
+#include "graph/passes/fold_batch_norm.h"
+#include "graph/passes/pipeline.h"
+#include "runtime/session.h"
 #include "test_util.h"
 
 namespace amct::onnx_export {
@@ -158,6 +161,55 @@ INSTANTIATE_TEST_SUITE_P(
                                  "MobileNetV2/top/SpatialSqueeze/Reshape", "Identity", "probs_8_slim.bin"},
                       FloatModel{"float_models/mobilenet_v1_0.25_224_float.pb", "float_models/refs/mobilenet_v1_0.25_224",
                                  "MobilenetV1/Logits/SpatialSqueeze", "MobilenetV1/Predictions/Reshape_1", ""}));
+
+// Other real TF graphs (BatchNorm written out as Sub/Rsqrt/Mul/Add and folded
+// by amct's passes; MatMul + Add): ORT on the export agrees with amct's runtime.
+struct OtherGraph {
+  const char* pb;
+  const char* input;
+  const char* output;
+  std::vector<int64_t> shape;  // with the batch
+};
+
+class OnnxExportOtherGraphs : public ::testing::TestWithParam<OtherGraph> {};
+
+TEST_P(OnnxExportOtherGraphs, OrtAgreesWithAmctRuntime) {
+  ASSERT_TRUE(ort_available());
+  const OtherGraph& og = GetParam();
+  auto g = tf::read_graphdef(amct::testing::asset(og.pb));
+  ASSERT_TRUE(g.ok()) << g.status().message();
+  ASSERT_TRUE(graph::run_import_pipeline(*g, {og.output}).is_ok());
+  auto folded = graph::fold_batch_norm(*g, {});
+  ASSERT_TRUE(folded.ok()) << folded.status().message();
+
+  Tensor x(DataType::kFloat, og.shape);
+  std::mt19937 rng(3);
+  std::uniform_real_distribution<float> uni(-1.0f, 1.0f);
+  for (int64_t i = 0; i < x.num_elements(); ++i) x.data<float>()[i] = uni(rng);
+  auto session = runtime::Session::create(*g, {og.output});
+  ASSERT_TRUE(session.ok()) << session.status().message();
+  auto want = (*session)->run({{og.input, x}});
+  ASSERT_TRUE(want.ok()) << want.status().message();
+
+  const std::string dir = amct::testing::make_temp_dir("onnx_export_other");
+  const std::string path = dir + "/m.onnx";
+  const Status st = export_onnx(*g, path, {13, {og.output}});
+  ASSERT_TRUE(st.is_ok()) << st.message();
+  write_floats(dir + "/x.bin", std::vector<float>(x.data<float>(), x.data<float>() + x.num_elements()));
+  std::string shape;
+  for (int64_t d : og.shape) shape += (shape.empty() ? "" : ",") + std::to_string(d);
+  const auto got = run_ort(dir, path, dir + "/x.bin", shape, "");
+  const Tensor& w = (*want)[0];
+  ASSERT_EQ(got.size(), static_cast<size_t>(w.num_elements()));
+  EXPECT_LT(max_abs_diff(got, std::vector<float>(w.data<float>(), w.data<float>() + w.num_elements())), 1e-4f);
+  std::filesystem::remove_all(dir);
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Assets, OnnxExportOtherGraphs,
+    ::testing::Values(OtherGraph{"tf_frozen/poets_lock_mobilenet/mobilenet_v3.pb", "input_image",
+                                 "MobilenetV1/Predictions/Softmax", {2, 224, 224, 3}},
+                      OtherGraph{"tf_frozen/mnist_softmax/mnist.pb", "input", "softmax", {3, 784}}));
 
 // ---- QDQ: x -> act quant-dequant -> Conv2D(int8 weights) -> BiasAdd -> Relu6
 //           -> act quant-dequant -> Depthwise(int8 weights, [Cin, mult] scale) -> BiasAdd
