@@ -1,6 +1,6 @@
 // PNG through libpng's sequential reading API with explicit transforms:
-// 16-bit -> 8 (high byte, as OpenCV and PIL), palette and gray -> RGB, alpha
-// dropped, interlacing handled.
+// 16-bit -> 8 by keeping the high byte (png_set_strip_16, as OpenCV does),
+// palette and gray -> RGB, alpha dropped, interlacing handled.
 #include <png.h>
 
 #include <csetjmp>

@@ -1,7 +1,5 @@
 #include "data/preprocess.h"
 
-#include <vector>
-
 #include "data/resize.h"
 
 namespace amct::data {
@@ -13,17 +11,12 @@ void preprocess_slim(const Image& img, int out_h, int out_w, float* out) {
   const CropWindow rows = central_crop_window(img.height, kSlimCentralFraction);
   const CropWindow cols = central_crop_window(img.width, kSlimCentralFraction);
   // tf.image.convert_image_dtype: u * float32(1 / 255.) (the double constant
-  // rounded once to float32, as TF and numpy do).
+  // rounded once to float32, as TF and numpy do), applied as the resize reads.
   const float to_unit = static_cast<float>(1.0 / 255.0);
-  std::vector<float> crop(static_cast<size_t>(rows.size) * static_cast<size_t>(cols.size) * 3);
-  float* dst = crop.data();
   const size_t stride = static_cast<size_t>(img.width) * 3;
-  for (int y = 0; y < rows.size; ++y) {
-    const uint8_t* src = img.pixels.data() + static_cast<size_t>(rows.start + y) * stride +
-                         static_cast<size_t>(cols.start) * 3;
-    for (size_t i = 0; i < static_cast<size_t>(cols.size) * 3; ++i) *dst++ = src[i] * to_unit;
-  }
-  resize_bilinear_tf1(crop.data(), rows.size, cols.size, 3, out_h, out_w, out);
+  const uint8_t* origin = img.pixels.data() + static_cast<size_t>(rows.start) * stride +
+                          static_cast<size_t>(cols.start) * 3;
+  resize_bilinear_tf1_u8(origin, stride, rows.size, cols.size, out_h, out_w, to_unit, out);
   const size_t n = static_cast<size_t>(out_h) * static_cast<size_t>(out_w) * 3;
   for (size_t i = 0; i < n; ++i) out[i] = (out[i] - 0.5f) * 2.0f;
 }

@@ -3,7 +3,9 @@
 //           central_crop(0.875); TF1 resize_bilinear (no half-pixel offset) to
 //           the model size; (x - 0.5) * 2. Matches models/refs/*_slim exactly.
 //   sample: AMCT's MobileNetV2 sample P1: PIL Image.resize(size) (BICUBIC)
-//           of the whole image, then x/128 - 1.
+//           of the whole image, then x/128 - 1. Byte-identical to Pillow for
+//           RGB images (see resize.h); gray/palette images are made RGB first
+//           (P1 itself would resize those in their own PIL mode).
 #pragma once
 
 #include <string>
