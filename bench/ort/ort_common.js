@@ -47,20 +47,23 @@ function positiveInt(name, text) {
 }
 
 // Same knobs for every run: T intra-op threads, no inter-op parallelism,
-// all graph optimizations, sequential execution.
-function sessionOptions(threads) {
+// all graph optimizations (unless asked otherwise), sequential execution.
+function sessionOptions(threads, optLevel = 'all') {
+  if (!['disabled', 'basic', 'extended', 'all'].includes(optLevel)) {
+    fail(`--opt-level must be disabled, basic, extended or all, got '${optLevel}'`);
+  }
   return {
     intraOpNumThreads: threads,
     interOpNumThreads: 1,
-    graphOptimizationLevel: 'all',
+    graphOptimizationLevel: optLevel,
     executionMode: 'sequential',
     executionProviders: ['cpu'],
   };
 }
 
-async function createSession(ort, model, threads) {
+async function createSession(ort, model, threads, optLevel = 'all') {
   try {
-    return await ort.InferenceSession.create(model, sessionOptions(threads));
+    return await ort.InferenceSession.create(model, sessionOptions(threads, optLevel));
   } catch (e) {
     fail(`${model}: cannot create session: ${e.message}`);
   }

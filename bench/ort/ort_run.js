@@ -7,8 +7,10 @@ const fs = require('fs');
 const { loadOrt, fail, parseArgs, positiveInt, createSession, checkLittleEndian } = require('./ort_common');
 
 const USAGE = `usage: node ort_run.js --model M.onnx --input in.bin --shape N,224,224,3 --output out.bin
-                      [--output-name NAME] [--threads 1]
+                      [--output-name NAME] [--threads 1] [--opt-level all]
 Writes the first graph output (or NAME) as raw float32 little-endian and prints its shape.
+--opt-level: ORT graph optimization level (disabled, basic, extended, all); "all"
+lets ORT fuse QDQ groups into integer kernels, "basic" keeps the float QDQ arithmetic.
 `;
 
 function writeAtomic(path, bytes) {
@@ -25,7 +27,7 @@ function writeAtomic(path, bytes) {
 async function main() {
   const args = parseArgs(process.argv.slice(2),
                          { model: undefined, input: undefined, shape: undefined, output: undefined,
-                           'output-name': '', threads: '1' }, USAGE);
+                           'output-name': '', threads: '1', 'opt-level': 'all' }, USAGE);
   checkLittleEndian();
   const threads = positiveInt('threads', args.threads);
   const shape = args.shape.split(',').map((d) => positiveInt('shape', d.trim()));
@@ -46,7 +48,7 @@ async function main() {
   new Uint8Array(data.buffer).set(bytes);
 
   const ort = loadOrt();
-  const session = await createSession(ort, args.model, threads);
+  const session = await createSession(ort, args.model, threads, args['opt-level']);
   const outName = args['output-name'] || session.outputNames[0];
   if (!session.outputNames.includes(outName)) {
     fail(`${args.model}: no output '${outName}' (outputs: ${session.outputNames.join(', ')})`);

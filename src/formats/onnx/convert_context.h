@@ -41,8 +41,8 @@ ConvertFn find_converter(const std::string& op);
 
 // Conv2D / DepthwiseConv2dNative / MatMul with an optional fused bias; the
 // result is registered under `result_name` (the BiasAdd when fused).
-Status convert_conv(Context& ctx, const graph::Node& conv, const graph::TensorRef* bias, const std::string& result_name);
-Status convert_matmul(Context& ctx, const graph::Node& mm, const graph::TensorRef* bias, const std::string& result_name);
+Status convert_conv(Context& ctx, const graph::Node& conv, const FloatBias* bias, const std::string& result_name);
+Status convert_matmul(Context& ctx, const graph::Node& mm, const FloatBias* bias, const std::string& result_name);
 // An ActQdq chain rooted at `root` (the last Mul).
 Status convert_act_qdq(Context& ctx, const graph::Node& root, const ActQdq& q);
 

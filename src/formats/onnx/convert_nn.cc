@@ -124,17 +124,17 @@ Expected<std::string> dequantize_weight(Context& ctx, const WeightDequant& wd, c
   return out;
 }
 
-Expected<std::string> bias_initializer(Context& ctx, const Node& n, const graph::TensorRef* bias, int64_t cout) {
+Expected<std::string> bias_initializer(Context& ctx, const Node& n, const FloatBias* bias, int64_t cout) {
   if (bias == nullptr) return std::string();
-  auto t = const_value(ctx.graph, *bias);
-  if (!t || t->dtype() != DataType::kFloat || t->rank() != 1 || t->dim(0) != cout)
-    return error("{}: bias '{}' must be a float32 constant of shape [{}]", n.describe(), bias->str(), cout);
-  return ctx.b.add_tf_initializer(producer(ctx.graph, *bias)->name, *t);
+  const Tensor& t = bias->value;
+  if (t.dtype() != DataType::kFloat || t.rank() != 1 || t.dim(0) != cout)
+    return error("{}: bias '{}' has shape {}, expected [{}]", n.describe(), bias->name, graph::shape_str(t.shape()), cout);
+  return ctx.b.add_tf_initializer(bias->name, t);
 }
 
 }  // namespace
 
-Status convert_conv(Context& ctx, const Node& n, const graph::TensorRef* bias, const std::string& result_name) {
+Status convert_conv(Context& ctx, const Node& n, const FloatBias* bias, const std::string& result_name) {
   const bool depthwise = n.op == "DepthwiseConv2dNative";
   if (n.num_data_inputs() != 2) return error("{}: has {} data inputs, expected 2", n.describe(), n.num_data_inputs());
   AMCT_RETURN_IF_ERROR(check_nhwc(n));
@@ -218,7 +218,7 @@ Status convert_pool(Context& ctx, const Node& n) {
   return Status::ok();
 }
 
-Status convert_matmul(Context& ctx, const Node& n, const graph::TensorRef* bias, const std::string& result_name) {
+Status convert_matmul(Context& ctx, const Node& n, const FloatBias* bias, const std::string& result_name) {
   if (n.num_data_inputs() != 2) return error("{}: has {} data inputs, expected 2", n.describe(), n.num_data_inputs());
   const bool ta = n.attr_bool_or("transpose_a", false);
   const bool tb = n.attr_bool_or("transpose_b", false);

@@ -58,18 +58,14 @@ Expected<Fusion> find_fusion(const graph::Graph& g, const graph::Node& n, const 
   if (n.op == "Mul") {
     AMCT_ASSIGN_OR_RETURN(f.qdq, match_act_qdq(g, n));
   } else if (n.op == "BiasAdd") {
-    f.bias = match_bias_fusion(g, n, consumers, outputs);
+    AMCT_ASSIGN_OR_RETURN(f.bias, match_bias_fusion(g, n, consumers, outputs));
   }
   return f;
 }
 
 std::vector<graph::TensorRef> fusion_inputs(const graph::Graph& g, const graph::Node& n, const Fusion& f) {
   if (f.qdq) return {f.qdq->x};
-  if (f.bias) {
-    auto in = effective_inputs(g, *f.bias->core);
-    in.push_back(f.bias->bias);
-    return in;
-  }
+  if (f.bias) return effective_inputs(g, *f.bias->core);  // the bias is read as a constant
   return effective_inputs(g, n);
 }
 

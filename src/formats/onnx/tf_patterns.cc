@@ -93,7 +93,11 @@ Expected<std::optional<ActQdq>> match_act_qdq(const graph::Graph& g, const graph
                                       static_cast<int32_t>(zp)});
 }
 
-Expected<std::optional<WeightDequant>> match_weight_dequant(const graph::Graph& g, const graph::TensorRef& ref) {
+namespace {
+
+// Const `int_type` -> Cast(DstT float) -> Mul(Const float), in either Mul operand order.
+Expected<std::optional<WeightDequant>> match_dequant(const graph::Graph& g, const graph::TensorRef& ref,
+                                                     graph::DataType int_type, const char* what) {
   const std::optional<WeightDequant> none;
   const graph::Node* mul = producer_of_op(g, ref, "Mul");
   if (mul == nullptr || mul->num_data_inputs() != 2) return none;
@@ -102,30 +106,54 @@ Expected<std::optional<WeightDequant>> match_weight_dequant(const graph::Graph& 
     if (cast == nullptr || cast->num_data_inputs() != 1) continue;
     auto q = const_value(g, cast->data_input(0));
     auto scale = const_value(g, mul->data_input(1 - cast_side));
-    if (!q || q->dtype() != graph::DataType::kInt8 || !scale || scale->dtype() != graph::DataType::kFloat) continue;
+    if (!q || q->dtype() != int_type || !scale || scale->dtype() != graph::DataType::kFloat) continue;
     auto dst = cast->attr_type("DstT");
     if (!dst.ok() || dst.value() != graph::DataType::kFloat) continue;
     for (int64_t i = 0; i < scale->num_elements(); ++i)
-      AMCT_RETURN_IF_ERROR(check_scale(*mul, "weight scale", scale->data<float>()[i]));
+      AMCT_RETURN_IF_ERROR(check_scale(*mul, what, scale->data<float>()[i]));
     return std::optional<WeightDequant>(
         WeightDequant{producer(g, cast->data_input(0))->name, std::move(*q), std::move(*scale)});
   }
   return none;
 }
 
-std::optional<BiasFusion> match_bias_fusion(const graph::Graph& g, const graph::Node& bias_add,
-                                            const std::map<std::string, size_t>& consumers,
-                                            const std::set<std::string>& outputs) {
-  if (bias_add.op != "BiasAdd" || bias_add.num_data_inputs() != 2) return std::nullopt;
-  if (bias_add.attr_string_or("data_format", "NHWC") != "NHWC") return std::nullopt;
+}  // namespace
+
+Expected<std::optional<WeightDequant>> match_weight_dequant(const graph::Graph& g, const graph::TensorRef& ref) {
+  return match_dequant(g, ref, graph::DataType::kInt8, "weight scale");
+}
+
+Expected<std::optional<FloatBias>> float_bias(const graph::Graph& g, const graph::TensorRef& ref) {
+  if (auto c = const_value(g, ref)) {
+    if (c->dtype() != graph::DataType::kFloat) return std::optional<FloatBias>();
+    return std::optional<FloatBias>(FloatBias{producer(g, ref)->name, std::move(*c)});
+  }
+  AMCT_ASSIGN_OR_RETURN(const std::optional<WeightDequant> dq, match_dequant(g, ref, graph::DataType::kInt32, "bias scale"));
+  if (!dq || (dq->scale.num_elements() != 1 && dq->scale.num_elements() != dq->q.num_elements()))
+    return std::optional<FloatBias>();
+  graph::Tensor value(graph::DataType::kFloat, dq->q.shape());
+  const bool per_tensor = dq->scale.num_elements() == 1;
+  for (int64_t i = 0; i < value.num_elements(); ++i)  // float32 product, as TF's Mul computes it
+    value.data<float>()[i] =
+        static_cast<float>(dq->q.data<int32_t>()[i]) * dq->scale.data<float>()[per_tensor ? 0 : i];
+  return std::optional<FloatBias>(FloatBias{producer(g, ref)->name, std::move(value)});
+}
+
+Expected<std::optional<BiasFusion>> match_bias_fusion(const graph::Graph& g, const graph::Node& bias_add,
+                                                      const std::map<std::string, size_t>& consumers,
+                                                      const std::set<std::string>& outputs) {
+  const std::optional<BiasFusion> none;
+  if (bias_add.op != "BiasAdd" || bias_add.num_data_inputs() != 2) return none;
+  if (bias_add.attr_string_or("data_format", "NHWC") != "NHWC") return none;
   const graph::TensorRef in = bias_add.data_input(0);
   const graph::Node* core = g.find(in.node);
-  if (core == nullptr || in.index != 0 || !is_weighted(core->op)) return std::nullopt;
+  if (core == nullptr || in.index != 0 || !is_weighted(core->op)) return none;
   auto it = consumers.find(core->name);
-  if (it == consumers.end() || it->second != 1 || outputs.count(core->name)) return std::nullopt;
-  auto bias = const_value(g, bias_add.data_input(1));
-  if (!bias || bias->rank() != 1 || bias->dtype() != graph::DataType::kFloat) return std::nullopt;
-  return BiasFusion{core, bias_add.data_input(1)};
+  if (it == consumers.end() || it->second != 1 || outputs.count(core->name)) return none;
+  AMCT_ASSIGN_OR_RETURN(std::optional<FloatBias> bias, float_bias(g, bias_add.data_input(1)));
+  if (!bias) return none;
+  if (bias->value.rank() != 1) return none;
+  return std::optional<BiasFusion>(BiasFusion{core, std::move(*bias)});
 }
 
 std::vector<graph::TensorRef> effective_inputs(const graph::Graph& g, const graph::Node& n) {

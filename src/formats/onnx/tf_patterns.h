@@ -42,15 +42,25 @@ struct WeightDequant {
 };
 Expected<std::optional<WeightDequant>> match_weight_dequant(const graph::Graph& g, const graph::TensorRef& ref);
 
+// A constant float bias: a float Const, or amct's bias on the int32 grid
+// (Const int32 -> Cast(float) -> Mul(Const float deq_scale)) folded to the
+// float32 values TF computes, float(q) * deq_scale. `name` is the node that
+// produces it. nullopt when `ref` is neither; an error for a bad deq_scale.
+struct FloatBias {
+  std::string name;
+  graph::Tensor value;
+};
+Expected<std::optional<FloatBias>> float_bias(const graph::Graph& g, const graph::TensorRef& ref);
+
 // BiasAdd whose input 0 is a Conv2D/DepthwiseConv2dNative/MatMul read by
-// nothing else and not a graph output: exported as one Conv/Gemm.
+// nothing else and not a graph output, with a 1-D FloatBias: exported as one Conv/Gemm.
 struct BiasFusion {
   const graph::Node* core = nullptr;
-  graph::TensorRef bias;
+  FloatBias bias;
 };
-std::optional<BiasFusion> match_bias_fusion(const graph::Graph& g, const graph::Node& bias_add,
-                                            const std::map<std::string, size_t>& consumers,
-                                            const std::set<std::string>& outputs);
+Expected<std::optional<BiasFusion>> match_bias_fusion(const graph::Graph& g, const graph::Node& bias_add,
+                                                      const std::map<std::string, size_t>& consumers,
+                                                      const std::set<std::string>& outputs);
 
 // Data inputs the export reads for `n`: a conv/MatMul whose weights are a
 // WeightDequant chain reads only input 0 (the chain is folded into it).

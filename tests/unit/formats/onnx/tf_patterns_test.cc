@@ -105,13 +105,37 @@ TEST(OnnxTfPatterns, BiasFusionNeedsASingleConsumer) {
   t.add("bias", "BiasAdd", {"conv", "b"});
   auto consumers = count_consumers(t.g);
   auto f = match_bias_fusion(t.g, *t.g.find("bias"), consumers, {});
-  ASSERT_TRUE(f.has_value());
-  EXPECT_EQ(f->core->name, "conv");
-  EXPECT_EQ(f->bias.node, "b");
+  ASSERT_TRUE(f.ok() && f->has_value());
+  EXPECT_EQ((*f)->core->name, "conv");
+  EXPECT_EQ((*f)->bias.name, "b");
   // The conv itself requested as an output, or read twice: no fusion.
-  EXPECT_FALSE(match_bias_fusion(t.g, *t.g.find("bias"), consumers, {"conv"}).has_value());
+  EXPECT_FALSE(match_bias_fusion(t.g, *t.g.find("bias"), consumers, {"conv"})->has_value());
   t.add("other", "Relu", {"conv"});
-  EXPECT_FALSE(match_bias_fusion(t.g, *t.g.find("bias"), count_consumers(t.g), {}).has_value());
+  EXPECT_FALSE(match_bias_fusion(t.g, *t.g.find("bias"), count_consumers(t.g), {})->has_value());
+}
+
+TEST(OnnxTfPatterns, Int32BiasIsFoldedToTfFloatValues) {
+  TinyGraph t;
+  t.constant("q", Tensor::from_vector<int32_t>({3}, {100, -7, 16777217}));
+  graph::Node& cast = t.add("cast", "Cast", {"q"});
+  cast.attrs["DstT"] = graph::AttrValue::of_type(graph::DataType::kFloat);
+  t.fconst("deq", {3}, {0.5f, 0.1f, 1.0f});
+  t.add("dequant", "Mul", {"deq", "cast"});
+  auto b = float_bias(t.g, {"dequant", 0});
+  ASSERT_TRUE(b.ok() && b->has_value());
+  EXPECT_EQ((*b)->name, "dequant");
+  EXPECT_EQ((*b)->value.data<float>()[0], 50.0f);
+  EXPECT_EQ((*b)->value.data<float>()[1], -7.0f * 0.1f);           // float32 product, like TF
+  EXPECT_EQ((*b)->value.data<float>()[2], 16777216.0f);            // float(int32) rounds as TF's Cast
+  t.g.find("deq")->attrs["value"] = graph::AttrValue::of_tensor(Tensor::from_vector<float>({3}, {0.5f, 0.0f, 1.0f}));
+  EXPECT_FALSE(float_bias(t.g, {"dequant", 0}).ok());
+  t.g.find("deq")->attrs["value"] = graph::AttrValue::of_tensor(Tensor::from_vector<float>({2}, {0.5f, 1.0f}));
+  auto mismatch = float_bias(t.g, {"dequant", 0});
+  ASSERT_TRUE(mismatch.ok());
+  EXPECT_FALSE(mismatch->has_value());
+  auto c = float_bias(t.g, {"deq", 0});
+  ASSERT_TRUE(c.ok() && c->has_value());
+  EXPECT_FALSE(float_bias(t.g, {"q", 0})->has_value());  // an int Const is no float bias
 }
 
 TEST(OnnxTfPatterns, EffectiveInputsSkipFoldedWeights) {
