@@ -222,7 +222,9 @@ struct QdqSpec {
   float s2 = 6.0f / 255.0f;
   int zp2 = -128;
   std::vector<int8_t> w1, w2;       // HWIO [3,3,3,4], [3,3,4,2]
-  std::vector<float> sw1, sw2, b1, b2;
+  std::vector<float> sw1, sw2, b2;
+  std::vector<int32_t> b1_q;   // layer 1 bias = float(b1_q) * b1_deq (float32, as TF's Cast + Mul)
+  std::vector<float> b1_deq;
 };
 
 graph::Node make(const std::string& name, const std::string& op, std::vector<std::string> in) {
@@ -281,7 +283,14 @@ graph::Graph build_qdq_graph(const QdqSpec& s) {
   add_weight_dequant(g, "l1", Tensor::from_vector<int8_t>({3, 3, kC, kCo}, s.w1),
                      Tensor::from_vector<float>({kCo}, s.sw1));
   add_conv(g, "l1/Conv2D", "Conv2D", "l1/act/dequant", "l1/weights", 2);
-  add_const(g, "l1/biases", Tensor::from_vector<float>({kCo}, s.b1));
+  // Layer 1's bias on the int32 grid, as amct writes it; layer 2's stays a float Const.
+  add_const(g, "l1/bias_int32", Tensor::from_vector<int32_t>({kCo}, s.b1_q));
+  graph::Node cast = make("l1/bias_cast", "Cast", {"l1/bias_int32"});
+  cast.attrs["SrcT"] = AttrValue::of_type(DataType::kInt32);
+  cast.attrs["DstT"] = AttrValue::of_type(DataType::kFloat);
+  EXPECT_TRUE(g.add_node(std::move(cast)).is_ok());
+  add_const(g, "l1/bias_deq_scale", Tensor::from_vector<float>({kCo}, s.b1_deq));
+  EXPECT_TRUE(g.add_node(make("l1/biases", "Mul", {"l1/bias_cast", "l1/bias_deq_scale"})).is_ok());
   EXPECT_TRUE(g.add_node(make("l1/BiasAdd", "BiasAdd", {"l1/Conv2D", "l1/biases"})).is_ok());
   EXPECT_TRUE(g.add_node(make("l1/Relu6", "Relu6", {"l1/BiasAdd"})).is_ok());
   add_act_qdq(g, "l2/act", "l1/Relu6", s.s2, s.zp2);
@@ -308,7 +317,7 @@ std::vector<float> qdq_reference(const QdqSpec& s, const std::vector<float>& x, 
     for (int oy = 0; oy < h1; ++oy)
       for (int ox = 0; ox < h1; ++ox)
         for (int co = 0; co < kCo; ++co) {
-          double acc = s.b1[co];
+          double acc = static_cast<float>(s.b1_q[co]) * s.b1_deq[co];
           for (int ky = 0; ky < 3; ++ky)
             for (int kx = 0; kx < 3; ++kx) {
               const int iy = oy * 2 + ky, ix = ox * 2 + kx;
@@ -354,7 +363,10 @@ TEST(OnnxExportE2E, QdqGraphMatchesTfArithmeticInOrt) {
   for (int i = 0; i < 3 * 3 * kCo * kMult; ++i) s.w2.push_back(static_cast<int8_t>(wq(rng)));
   for (int i = 0; i < kCo; ++i) s.sw1.push_back(0.001f + 0.004f * uni(rng));
   for (int i = 0; i < kCo * kMult; ++i) s.sw2.push_back(0.001f + 0.01f * uni(rng));
-  for (int i = 0; i < kCo; ++i) s.b1.push_back(uni(rng) - 0.3f);
+  for (int i = 0; i < kCo; ++i) {
+    s.b1_deq.push_back(s.s1 * s.sw1[static_cast<size_t>(i)]);
+    s.b1_q.push_back(static_cast<int32_t>(std::nearbyint((uni(rng) - 0.3f) / s.b1_deq.back())));
+  }
   for (int i = 0; i < kCo * kMult; ++i) s.b2.push_back(uni(rng) - 0.5f);
   // Inputs beyond the int8 grid on both sides, so the clamp at -128-zp / 127-zp matters.
   std::vector<float> x;

@@ -110,6 +110,31 @@ TEST(OnnxWriter, QuantizedConvBecomesQdq) {
   EXPECT_EQ(testing::ints(*out, "perm"), (std::vector<int64_t>{0, 2, 3, 1}));
 }
 
+TEST(OnnxWriter, Int32BiasChainBecomesTheConvFloatBias) {
+  // amct writes the bias on the int32 accumulator grid: Const int32 -> Cast -> Mul(deq_scale).
+  TinyGraph t = quantized_conv_graph();
+  t.constant("conv/bias_quant/int32_bias", Tensor::from_vector<int32_t>({3}, {2500, -1250, 1667}));
+  graph::Node& cast = t.add("conv/bias_quant/cast", "Cast", {"conv/bias_quant/int32_bias"});
+  cast.attrs["SrcT"] = graph::AttrValue::of_type(DataType::kInt32);
+  cast.attrs["DstT"] = graph::AttrValue::of_type(DataType::kFloat);
+  t.fconst("conv/bias_quant/deq_scale", {3}, {0.0002f, 0.0004f, 0.0006f});
+  t.add("conv/bias_quant/dequant", "Mul", {"conv/bias_quant/cast", "conv/bias_quant/deq_scale"});
+  t.g.find("conv/BiasAdd")->inputs[1] = "conv/bias_quant/dequant";
+  auto m = build_onnx_model(t.g, {13, {"conv/Relu6"}});
+  ASSERT_TRUE(m.ok()) << m.status().message();
+  EXPECT_EQ(testing::op_types(*m), (std::vector<std::string>{"Transpose", "QuantizeLinear", "DequantizeLinear",
+                                                             "DequantizeLinear", "Conv", "Clip", "Transpose"}));
+  const onnx::NodeProto* conv = testing::node_named(*m, "conv/Conv2D");
+  ASSERT_NE(conv, nullptr);
+  ASSERT_EQ(conv->input_size(), 3);
+  EXPECT_EQ(conv->input(2), "conv/bias_quant/dequant");
+  const onnx::TensorProto* bias = testing::initializer(*m, conv->input(2));
+  ASSERT_NE(bias, nullptr);
+  EXPECT_EQ(bias->data_type(), onnx::TensorProto::FLOAT);
+  EXPECT_EQ(testing::values<float>(*bias),
+            (std::vector<float>{2500.0f * 0.0002f, -1250.0f * 0.0004f, 1667.0f * 0.0006f}));
+}
+
 TEST(OnnxWriter, DepthwiseWeightScaleIsFlattenedPerChannel) {
   TinyGraph t;
   t.placeholder("x", {1, 4, 4, 2});
