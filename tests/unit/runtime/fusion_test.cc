@@ -1,0 +1,158 @@
+// Conv/MatMul chains fuse into one step, give the unfused results, and never
+// swallow an observed tensor.
+#include "runtime/fusion.h"
+
+#include <gtest/gtest.h>
+
+#include "unit/runtime/runtime_test_util.h"
+
+namespace amct::runtime {
+namespace {
+
+using namespace testing;  // NOLINT
+
+// Bias, sum and ReLU6 as post-ops repeat the unfused float operations; only the
+// convolution's own summation order may differ between primitives.
+constexpr float kFusionTol = 1e-5f;
+
+Node conv(const std::string& name, const std::string& op, const std::string& x, const std::string& f) {
+  return make_node(name, op, {x, f},
+                   {{"strides", AttrValue::of_ints({1, 1, 1, 1})}, {"padding", AttrValue::of_string("SAME")},
+                    {"data_format", AttrValue::of_string("NHWC")}});
+}
+
+// A MobileNetV2 inverted residual block on x [-1,6,6,8].
+Graph mobilenet_block() {
+  return build({placeholder("x", {-1, 6, 6, 8}),
+                const_node("ew", random_floats({1, 1, 8, 24}, 1)), const_node("eb", random_floats({24}, 2)),
+                conv("expand", "Conv2D", "x", "ew"), make_node("expand_bias", "BiasAdd", {"expand", "eb"}),
+                make_node("expand_relu", "Relu6", {"expand_bias"}),
+                const_node("dw", random_floats({3, 3, 24, 1}, 3)), const_node("db", random_floats({24}, 4)),
+                conv("dwise", "DepthwiseConv2dNative", "expand_relu", "dw"),
+                make_node("dwise_bias", "BiasAdd", {"dwise", "db"}), make_node("dwise_relu", "Relu6", {"dwise_bias"}),
+                const_node("pw", random_floats({1, 1, 24, 8}, 5)), const_node("pb", random_floats({8}, 6)),
+                conv("project", "Conv2D", "dwise_relu", "pw"), make_node("project_bias", "BiasAdd", {"project", "pb"}),
+                make_node("add", "AddV2", {"project_bias", "x"})});
+}
+
+std::vector<std::string> steps_of(const Graph& g, const std::vector<std::string>& outputs, const SessionOptions& opts) {
+  auto s = Session::create(g, outputs, opts);
+  EXPECT_TRUE(s.ok()) << s.status().message();
+  return s.ok() ? (*s)->plan_steps() : std::vector<std::string>{};
+}
+
+TEST(Fusion, MobileNetBlockBecomesThreeSteps) {
+  Graph g = mobilenet_block();
+  EXPECT_EQ(steps_of(g, {"add"}, {}),
+            (std::vector<std::string>{"node 'expand' (Conv2D+BiasAdd+Relu6)",
+                                      "node 'dwise' (DepthwiseConv2dNative+BiasAdd+Relu6)",
+                                      "node 'project' (Conv2D+BiasAdd+AddV2)"}));
+  SessionOptions off;
+  off.enable_fusion = false;
+  EXPECT_EQ(steps_of(g, {"add"}, off).size(), 9u);
+}
+
+TEST(Fusion, FusedAndUnfusedGiveTheSameOutput) {
+  Graph g = mobilenet_block();
+  SessionOptions off;
+  off.enable_fusion = false;
+  for (int64_t n : {1, 3}) {
+    const Tensor x = random_floats({n, 6, 6, 8}, 7);
+    auto fused = run(g, {"add"}, {{"x", x}});
+    auto plain = run(g, {"add"}, {{"x", x}}, off);
+    ASSERT_EQ(fused.size(), 1u);
+    ASSERT_EQ(plain.size(), 1u);
+    EXPECT_LE(max_abs_diff(fused[0], plain[0]), kFusionTol);
+  }
+}
+
+TEST(Fusion, ObservedTensorsStayVisible) {
+  Graph g = mobilenet_block();
+  SessionOptions opts;
+  opts.observed_tensors = {"expand_bias", "dwise_relu:0"};
+  EXPECT_EQ(steps_of(g, {"add"}, opts),
+            (std::vector<std::string>{"node 'expand' (Conv2D+BiasAdd)", "node 'expand_relu' (Relu6)",
+                                      "node 'dwise' (DepthwiseConv2dNative+BiasAdd+Relu6)",
+                                      "node 'project' (Conv2D+BiasAdd+AddV2)"}));
+  SessionOptions off;
+  off.enable_fusion = false;
+  const Tensor x = random_floats({2, 6, 6, 8}, 8);
+  auto want = run(g, {"expand_bias", "dwise_relu"}, {{"x", x}}, off);
+  ASSERT_EQ(want.size(), 2u);
+  auto session = Session::create(g, {"add"}, opts);
+  ASSERT_TRUE(session.ok());
+  std::vector<std::string> seen;
+  auto out = (*session)->run({{"x", x}}, [&](const std::string& name, const Tensor& t) {
+    seen.push_back(name);
+    EXPECT_LE(max_abs_diff(t, want[seen.size() - 1]), kFusionTol) << name;
+  });
+  ASSERT_TRUE(out.ok()) << out.status().message();
+  EXPECT_EQ(seen, (std::vector<std::string>{"expand_bias", "dwise_relu:0"}));
+}
+
+TEST(Fusion, BroadcastingResidualFallsBackToTheUnfusedSteps) {
+  // conv [N,4,4,8] + r [1,1,1,8]: fused as a sum, rejected by the fused kernel's
+  // shape check, so the instance runs the original steps.
+  Graph g = build({placeholder("x", {-1, 4, 4, 3}), placeholder("r", {-1, -1, -1, 8}),
+                   const_node("w", random_floats({3, 3, 3, 8}, 1)), conv("c", "Conv2D", "x", "w"),
+                   make_node("add", "Add", {"c", "r"}), make_node("relu", "Relu", {"add"})});
+  EXPECT_EQ(steps_of(g, {"relu"}, {}), (std::vector<std::string>{"node 'c' (Conv2D+Add+Relu)"}));
+  const Tensor x = random_floats({2, 4, 4, 3}, 2);
+  SessionOptions off;
+  off.enable_fusion = false;
+  for (const Shape& rs : {Shape{2, 4, 4, 8}, Shape{1, 1, 1, 8}}) {
+    const Tensor r = random_floats(rs, 3);
+    auto fused = run(g, {"relu"}, {{"x", x}, {"r", r}});
+    auto plain = run(g, {"relu"}, {{"x", x}, {"r", r}}, off);
+    ASSERT_EQ(fused.size(), 1u);
+    ASSERT_EQ(plain.size(), 1u);
+    EXPECT_LE(max_abs_diff(fused[0], plain[0]), kFusionTol);
+  }
+  auto session = Session::create(g, {"relu"});
+  auto steps = (*session)->instance_steps({{"x", x}, {"r", random_floats({1, 1, 1, 8}, 3)}});
+  ASSERT_TRUE(steps.ok());
+  EXPECT_EQ(steps->size(), 3u);  // conv, add, relu
+}
+
+TEST(Fusion, ResidualComputedAfterTheConvInGraphOrder) {
+  Graph g = build({placeholder("x", {1, 4, 4, 3}), const_node("w", random_floats({1, 1, 3, 3}, 1)),
+                   conv("c", "Conv2D", "x", "w"), make_node("late", "Relu", {"x"}),
+                   make_node("add", "AddV2", {"late", "c"})});
+  EXPECT_EQ(steps_of(g, {"add"}, {}),
+            (std::vector<std::string>{"node 'late' (Relu)", "node 'c' (Conv2D+AddV2)"}));
+  const Tensor x = random_floats({1, 4, 4, 3}, 2);
+  SessionOptions off;
+  off.enable_fusion = false;
+  auto fused = run(g, {"add"}, {{"x", x}});
+  auto plain = run(g, {"add"}, {{"x", x}}, off);
+  ASSERT_EQ(fused.size(), 1u);
+  EXPECT_LE(max_abs_diff(fused[0], plain[0]), kFusionTol);
+}
+
+TEST(Fusion, SharedValuesAndConstAddBias) {
+  // The conv output is read twice: nothing fuses. A const [OC] Add is a bias.
+  Graph g = build({placeholder("x", {1, 4, 4, 3}), const_node("w", random_floats({1, 1, 3, 4}, 1)),
+                   const_node("b", random_floats({4}, 2)), conv("c", "Conv2D", "x", "w"),
+                   make_node("r1", "Relu", {"c"}), make_node("r2", "Relu6", {"c"}),
+                   conv("c2", "Conv2D", "x", "w"), make_node("add", "Add", {"b", "c2"})});
+  EXPECT_EQ(steps_of(g, {"r1", "r2", "add"}, {}),
+            (std::vector<std::string>{"node 'c' (Conv2D)", "node 'r1' (Relu)", "node 'r2' (Relu6)",
+                                      "node 'c2' (Conv2D+Add)"}));
+}
+
+TEST(Fusion, MatMulBiasRelu) {
+  Graph g = build({placeholder("x", {-1, 5}), const_node("w", random_floats({5, 3}, 1)), const_node("b", random_floats({3}, 2)),
+                   make_node("mm", "MatMul", {"x", "w"}), make_node("bias", "BiasAdd", {"mm", "b"}),
+                   make_node("relu", "Relu", {"bias"})});
+  EXPECT_EQ(steps_of(g, {"relu"}, {}), (std::vector<std::string>{"node 'mm' (MatMul+BiasAdd+Relu)"}));
+  const Tensor x = random_floats({4, 5}, 3);
+  SessionOptions off;
+  off.enable_fusion = false;
+  auto fused = run(g, {"relu"}, {{"x", x}});
+  auto plain = run(g, {"relu"}, {{"x", x}}, off);
+  ASSERT_EQ(fused.size(), 1u);
+  EXPECT_LE(max_abs_diff(fused[0], plain[0]), kFusionTol);
+}
+
+}  // namespace
+}  // namespace amct::runtime
