@@ -17,6 +17,12 @@ int exit_code() { return g_exit_code; }
 
 void register_all(CLI::App& app) {
   app.set_help_all_flag("--help-all", "Show help for all subcommands");
+  register_infer(app);
+  register_eval(app);
+  register_bench(app);
+  register_calibrate(app);
+  register_convert(app);
+  register_convert_qat(app);
 }
 
 }  // namespace amct::cli

@@ -15,4 +15,11 @@ void register_all(CLI::App& app);
 void finish(const std::string& func, const Status& status);
 int exit_code();
 
+void register_infer(CLI::App& app);
+void register_eval(CLI::App& app);
+void register_bench(CLI::App& app);
+void register_calibrate(CLI::App& app);
+void register_convert(CLI::App& app);
+void register_convert_qat(CLI::App& app);
+
 }  // namespace amct::cli

@@ -1,0 +1,188 @@
+#include "quant/insert_quant_ops.h"
+
+#include <cmath>
+#include <limits>
+
+namespace amct::quant {
+namespace {
+
+using graph::AttrValue;
+using graph::DataType;
+using graph::Node;
+using graph::Tensor;
+
+Node make_const(const std::string& name, const Tensor& value) {
+  Node n;
+  n.name = name;
+  n.op = "Const";
+  n.attrs["dtype"] = AttrValue::of_type(value.dtype());
+  n.attrs["value"] = AttrValue::of_tensor(value);
+  return n;
+}
+
+Node make_op(const std::string& name, const std::string& op, std::vector<std::string> inputs,
+             DataType t = DataType::kFloat) {
+  Node n;
+  n.name = name;
+  n.op = op;
+  n.inputs = std::move(inputs);
+  n.attrs["T"] = AttrValue::of_type(t);
+  return n;
+}
+
+Node make_cast(const std::string& name, const std::string& input, DataType from) {
+  Node n;
+  n.name = name;
+  n.op = "Cast";
+  n.inputs = {input};
+  n.attrs["SrcT"] = AttrValue::of_type(from);
+  n.attrs["DstT"] = AttrValue::of_type(DataType::kFloat);
+  n.attrs["Truncate"] = AttrValue::of_bool(false);
+  return n;
+}
+
+float round_half_even(float x) { return std::nearbyint(x); }  // default FE_TONEAREST
+
+// Shape of the scale constant so that it broadcasts over the weight tensor.
+graph::Shape scale_shape(const graph::Shape& w, WeightLayout layout, size_t count) {
+  if (count == 1) return {};
+  switch (layout) {
+    case WeightLayout::kDepthwise_HWCM: return {w[2], w[3]};
+    case WeightLayout::kConv2DBackpropInput_HWOI: return {w[2], 1};
+    default: return {static_cast<int64_t>(count)};
+  }
+}
+
+Status add_all(graph::Graph& g, std::vector<Node> nodes, std::vector<std::string>* names) {
+  for (auto& n : nodes) {
+    names->push_back(n.name);
+    AMCT_RETURN_IF_ERROR(g.add_node(std::move(n)));
+  }
+  return Status::ok();
+}
+
+// The single BiasAdd that reads `layer` with a Const bias, if any.
+Node* find_bias_add(graph::Graph& g, const std::string& layer) {
+  auto consumers = g.consumers(layer);
+  if (consumers.size() != 1 || consumers[0]->op != "BiasAdd" || consumers[0]->num_data_inputs() < 2) return nullptr;
+  if (consumers[0]->data_input(0).node != layer) return nullptr;
+  const Node* b = resolve_through_identity(g, consumers[0]->data_input(1));
+  if (b == nullptr || b->op != "Const") return nullptr;
+  return consumers[0];
+}
+
+}  // namespace
+
+int64_t weight_channel_of(const graph::Shape& s, WeightLayout layout, int64_t i) {
+  switch (layout) {
+    case WeightLayout::kConv2D_HWIO: return i % s[3];
+    case WeightLayout::kDepthwise_HWCM: return i % (s[2] * s[3]);
+    case WeightLayout::kConv2DBackpropInput_HWOI: return (i / s[3]) % s[2];
+    case WeightLayout::kMatMul_IO: return i % s[1];
+  }
+  return 0;
+}
+
+Expected<Tensor> quantize_weights(const Tensor& w, WeightLayout layout, const std::vector<float>& scale_w) {
+  const int64_t channels = weight_channel_count(w.shape(), layout);
+  if (scale_w.size() != 1 && static_cast<int64_t>(scale_w.size()) != channels)
+    return error("{} weight scales for {} output channels", scale_w.size(), channels);
+  Tensor q(DataType::kInt8, w.shape());
+  const float* src = w.data<float>();
+  int8_t* dst = q.data<int8_t>();
+  for (int64_t i = 0; i < w.num_elements(); ++i) {
+    const float s = scale_w.size() == 1 ? scale_w[0] : scale_w[static_cast<size_t>(weight_channel_of(w.shape(), layout, i))];
+    const float v = round_half_even(src[i] / s);
+    dst[i] = static_cast<int8_t>(std::min(127.0f, std::max(-128.0f, v)));
+  }
+  return q;
+}
+
+Expected<std::vector<InsertedLayer>> insert_quant_ops(graph::Graph& g, const std::vector<QuantizableLayer>& layers,
+                                                      const record::Record& rec) {
+  std::vector<InsertedLayer> out;
+  for (const QuantizableLayer& layer : layers) {
+    const record::LayerRecord* r = rec.find(layer.name);
+    if (r == nullptr) continue;
+    Node* node = g.find(layer.name);
+    if (node == nullptr) return error("record key '{}': no such node in the graph", layer.name);
+    if (!r->scale_d || !r->offset_d) return error("record key '{}': missing scale_d/offset_d", layer.name);
+    const float scale_d = *r->scale_d;
+    const int offset_d = *r->offset_d;
+    InsertedLayer ins;
+    ins.layer = layer.name;
+    ins.op = layer.op;
+
+    // Activation quant-dequant on the data input.
+    const std::string aq = layer.name + "/act_quant/";
+    const std::string in = node->inputs[static_cast<size_t>(layer.data_input_index)];
+    std::vector<Node> act = {
+        make_const(aq + "inv_scale", Tensor::scalar<float>(1.0f / scale_d)),
+        make_op(aq + "mul", "Mul", {in, aq + "inv_scale"}),
+        make_op(aq + "round", "Round", {aq + "mul"}),
+        make_const(aq + "clip_min", Tensor::scalar<float>(static_cast<float>(-128 - offset_d))),
+        make_const(aq + "clip_max", Tensor::scalar<float>(static_cast<float>(127 - offset_d))),
+        make_op(aq + "clip", "ClipByValue", {aq + "round", aq + "clip_min", aq + "clip_max"}),
+        make_const(aq + "scale", Tensor::scalar<float>(scale_d)),
+        make_op(aq + "dequant", "Mul", {aq + "clip", aq + "scale"}),
+    };
+    node->inputs[static_cast<size_t>(layer.data_input_index)] = aq + "dequant";
+    AMCT_RETURN_IF_ERROR(add_all(g, std::move(act), &ins.act_quant_nodes));
+
+    if (layer.has_weights) {
+      const Node* wnode = g.find(layer.weight_node);
+      if (wnode == nullptr) return error("layer '{}': weight node '{}' is missing", layer.name, layer.weight_node);
+      AMCT_ASSIGN_OR_RETURN(Tensor w, wnode->attr_tensor("value"));
+      std::vector<float> scale_w = r->scale_w;
+      if (scale_w.empty()) return error("record key '{}': missing scale_w for a layer with weights", layer.name);
+      auto q = quantize_weights(w, layer.layout, scale_w);
+      if (!q.ok()) return q.status().with_context("record key '" + layer.name + "'");
+      const std::string wq = layer.name + "/weight_quant/";
+      Tensor scales(DataType::kFloat, scale_shape(w.shape(), layer.layout, scale_w.size()));
+      for (size_t c = 0; c < scale_w.size(); ++c) scales.data<float>()[c] = scale_w[c];
+      std::vector<Node> wn = {
+          make_const(wq + "int8_weights", q.value()),
+          make_cast(wq + "cast", wq + "int8_weights", DataType::kInt8),
+          make_const(wq + "scale", scales),
+          make_op(wq + "dequant", "Mul", {wq + "cast", wq + "scale"}),
+      };
+      ins.weight_node = layer.weight_node;
+      node = g.find(layer.name);
+      node->inputs[static_cast<size_t>(layer.weight_input_index)] = wq + "dequant";
+      AMCT_RETURN_IF_ERROR(add_all(g, std::move(wn), &ins.weight_quant_nodes));
+
+      if (Node* bias_add = find_bias_add(g, layer.name)) {
+        const Node* bnode = resolve_through_identity(g, bias_add->data_input(1));
+        AMCT_ASSIGN_OR_RETURN(Tensor b, bnode->attr_tensor("value"));
+        const int64_t cout = b.num_elements();
+        if (b.dtype() != DataType::kFloat || (scale_w.size() != 1 && static_cast<int64_t>(scale_w.size()) != cout))
+          return error("layer '{}': bias {} does not match {} weight scales", layer.name,
+                       graph::shape_str(b.shape()), scale_w.size());
+        Tensor bq(DataType::kInt32, {cout});
+        Tensor deq(DataType::kFloat, {cout});
+        for (int64_t c = 0; c < cout; ++c) {
+          const float d = scale_d * (scale_w.size() == 1 ? scale_w[0] : scale_w[static_cast<size_t>(c)]);
+          const double v = std::nearbyint(static_cast<double>(b.data<float>()[c]) / d);
+          if (!(std::fabs(v) <= 2147483647.0))
+            return error("layer '{}': bias of channel {} overflows int32 at scale {}", layer.name, c, d);
+          bq.data<int32_t>()[c] = static_cast<int32_t>(v);
+          deq.data<float>()[c] = d;
+        }
+        const std::string bqn = layer.name + "/bias_quant/";
+        std::vector<Node> bn = {
+            make_const(bqn + "int32_bias", bq),
+            make_cast(bqn + "cast", bqn + "int32_bias", DataType::kInt32),
+            make_const(bqn + "deq_scale", deq),
+            make_op(bqn + "dequant", "Mul", {bqn + "cast", bqn + "deq_scale"}),
+        };
+        ins.bias_add = bias_add->name;
+        bias_add->inputs[1] = bqn + "dequant";
+        AMCT_RETURN_IF_ERROR(add_all(g, std::move(bn), &ins.bias_quant_nodes));
+      }
+    }
+    out.push_back(std::move(ins));
+  }
+  return out;
+}
+
+}  // namespace amct::quant

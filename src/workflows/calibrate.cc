@@ -1,0 +1,100 @@
+#include "workflows/calibrate.h"
+
+#include <algorithm>
+#include <chrono>
+#include <filesystem>
+
+#include "core/log.h"
+#include "core/progress.h"
+#include "data/dataset.h"
+#include "formats/tf/graphdef_reader.h"
+#include "graph/passes/pipeline.h"
+#include "quant/op_policy.h"
+#include "workflows/calibration_session.h"
+#include "workflows/create_quant_config.h"
+#include "workflows/model_loader.h"
+
+namespace amct::workflows {
+
+Status calibrate_record(const std::string& model_path, const std::vector<std::string>& outputs,
+                        const std::string& config_file, const std::string& calib_dir, int batch_size,
+                        data::Preprocess preprocess, int threads, const std::string& record_file,
+                        double* seconds, int* images) {
+  const auto t0 = std::chrono::steady_clock::now();
+  AMCT_ASSIGN_OR_RETURN(LoadedModel model, load_model(model_path, outputs));
+  config::LayerList named;
+  for (const auto& l : quant::find_quantizable_layers(model.graph)) named.emplace_back(l.name, l.op);
+  AMCT_ASSIGN_OR_RETURN(config::QuantConfig cfg, config::read_quant_config(config_file, named));
+  AMCT_ASSIGN_OR_RETURN(auto folded, fold_for_quantization(model.graph, cfg.do_fusion, cfg.skip_fusion_layers, nullptr));
+  log::info("quantize_model", "{} BatchNorm layers folded into convolutions", folded.size());
+  AMCT_ASSIGN_OR_RETURN(auto session, CalibrationSession::create(model.graph, model.outputs, cfg, threads));
+  AMCT_ASSIGN_OR_RETURN(auto dataset, data::open_dataset(calib_dir));
+  if (batch_size <= 0) return error("batch size must be positive, got {}", batch_size);
+  const size_t wanted = static_cast<size_t>(cfg.batch_num) * static_cast<size_t>(batch_size);
+  if (dataset->size() < wanted)
+    return error("{}: batch_num {} x batch size {} needs {} images, the folder has {}", calib_dir, cfg.batch_num,
+                 batch_size, wanted, dataset->size());
+  log::info("quantize_model", "calibrating {} layers on {} images ({} batches of {}, {} passes)",
+            session->layers().size(), wanted, cfg.batch_num, batch_size, session->num_passes());
+  Progress progress("calibration", static_cast<long>(wanted) * session->num_passes(), "img");
+  long done = 0;
+  for (int pass = 0; pass < session->num_passes(); ++pass) {
+    for (int b = 0; b < cfg.batch_num; ++b) {
+      const size_t begin = static_cast<size_t>(b) * static_cast<size_t>(batch_size);
+      AMCT_ASSIGN_OR_RETURN(graph::Tensor batch, data::load_batch(*dataset, begin, static_cast<size_t>(batch_size),
+                                                                  preprocess, model.height, model.width, nullptr));
+      AMCT_RETURN_IF_ERROR(session->feed(pass, model.input_name, batch, static_cast<int64_t>(wanted)));
+      done += batch_size;
+      progress.update(done);
+    }
+  }
+  progress.finish();
+  AMCT_ASSIGN_OR_RETURN(record::Record rec, session->finish());
+  // Layers calibrated without BN folding say so, so save/convert fold the same way.
+  for (auto& [key, r] : rec.layers)
+    if (!cfg.do_fusion || std::find(cfg.skip_fusion_layers.begin(), cfg.skip_fusion_layers.end(), key) !=
+                              cfg.skip_fusion_layers.end())
+      r.skip_fusion = true;
+  AMCT_RETURN_IF_ERROR(record::write_record(record_file, rec));
+  log::info("quantize_model", "The record is saved in {} ({} layers)", record_file, rec.layers.size());
+  if (seconds) *seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  if (images) *images = static_cast<int>(wanted);
+  return Status::ok();
+}
+
+Expected<CalibrateResult> calibrate(const CalibrateOptions& o) {
+  CalibrateResult res;
+  const std::filesystem::path save(o.save_path);
+  if (!save.has_filename()) return error("--save-path '{}' must end in a name prefix (DIR/NAME)", o.save_path);
+  const std::string dir = save.has_parent_path() ? save.parent_path().string() : ".";
+  res.config_path = dir + "/config.json";
+  res.record_path = dir + "/record.txt";
+
+  // The config: an existing config.json is used as is; otherwise one is made.
+  const bool user_json = !o.config.empty() && std::filesystem::path(o.config).extension() == ".json";
+  if (user_json) {
+    AMCT_ASSIGN_OR_RETURN(auto cfg, config::read_quant_config(o.config));
+    if (o.batch_num > 0) cfg.batch_num = o.batch_num;
+    AMCT_RETURN_IF_ERROR(config::write_quant_config(res.config_path, cfg));
+  } else {
+    AMCT_ASSIGN_OR_RETURN(graph::Graph g, tf::read_graphdef(o.model));
+    QuantConfigOptions qo;
+    qo.skip_layers = o.skip_layers;
+    qo.config_defination = o.config;
+    if (o.batch_num > 0) {
+      qo.batch_num = o.batch_num;
+    } else {
+      AMCT_ASSIGN_OR_RETURN(auto ds, data::open_dataset(o.calib_dir));
+      const size_t n = ds->size();
+      if (n == 0) return error("{}: no calibration images", o.calib_dir);
+      qo.batch_num = static_cast<int>(std::max<size_t>(1, n / static_cast<size_t>(std::max(1, o.batch_size))));
+    }
+    AMCT_RETURN_IF_ERROR(create_quant_config(res.config_path, g, qo));
+  }
+  AMCT_RETURN_IF_ERROR(calibrate_record(o.model, o.outputs, res.config_path, o.calib_dir, o.batch_size, o.preprocess,
+                                        o.threads, res.record_path, &res.calibration_seconds, &res.images));
+  AMCT_ASSIGN_OR_RETURN(res.saved, save_model(o.model, o.outputs, res.record_path, o.save_path));
+  return res;
+}
+
+}  // namespace amct::workflows

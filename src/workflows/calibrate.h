@@ -1,0 +1,43 @@
+// The post-training calibration workflow (SPEC B §1.1): config.json ->
+// BN folding + calibration on real images -> record.txt -> save_model.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "core/status.h"
+#include "data/preprocess.h"
+#include "workflows/save_model.h"
+
+namespace amct::workflows {
+
+struct CalibrateOptions {
+  std::string model;
+  std::vector<std::string> outputs;
+  std::string calib_dir;          // images (any dataset form); labels unused
+  int batch_num = -1;             // <0: from the config, or all images in batches of batch_size
+  int batch_size = 32;
+  std::string config;             // existing config.json, or a simple .cfg; empty: defaults
+  std::vector<std::string> skip_layers;
+  std::string save_path;          // DIR/NAME
+  data::Preprocess preprocess = data::Preprocess::kSample;
+  int threads = 0;
+};
+
+struct CalibrateResult {
+  std::string config_path;
+  std::string record_path;
+  SaveResult saved;
+  double calibration_seconds = 0.0;
+  int images = 0;
+};
+
+// quantize_model + the calibration forward passes: writes `record_file`.
+Status calibrate_record(const std::string& model_path, const std::vector<std::string>& outputs,
+                        const std::string& config_file, const std::string& calib_dir, int batch_size,
+                        data::Preprocess preprocess, int threads, const std::string& record_file,
+                        double* seconds, int* images);
+
+Expected<CalibrateResult> calibrate(const CalibrateOptions& opts);
+
+}  // namespace amct::workflows

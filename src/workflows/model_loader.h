@@ -1,0 +1,29 @@
+// Loads a frozen GraphDef for execution: reads it, finds the input placeholder
+// and its image size, resolves the output nodes and runs the import passes.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "core/status.h"
+#include "graph/graph.h"
+
+namespace amct::workflows {
+
+struct LoadedModel {
+  std::string path;
+  graph::Graph graph;          // after the import pipeline
+  std::string input_name;      // the single Placeholder fed with images
+  int height = 224;
+  int width = 224;
+  std::vector<std::string> outputs;
+};
+
+// `outputs` empty: the graph's single sink node (error if there are several).
+Expected<LoadedModel> load_model(const std::string& path, const std::vector<std::string>& outputs);
+// Splits "a,b:0" into names; strips a trailing ":0" as AMCT's CLI accepts "node:0".
+std::vector<std::string> split_outputs(const std::string& csv);
+// The image placeholder of a graph and its spatial size from the shape attr.
+Status find_image_input(const graph::Graph& g, std::string* name, int* height, int* width);
+
+}  // namespace amct::workflows

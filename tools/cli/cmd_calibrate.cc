@@ -1,0 +1,55 @@
+// amct calibrate: post-training calibration (AMCT's mobilenet_v2_calibration).
+#include <cstdio>
+
+#include "commands.h"
+#include "core/log.h"
+#include "workflows/calibrate.h"
+#include "workflows/model_loader.h"
+
+namespace amct::cli {
+namespace {
+
+struct CalibrateArgs {
+  std::string model, outputs, calib_dir, config, skip_layers, save_path, preprocess = "sample";
+  int batch_num = -1, batch_size = 32, threads = 0;
+};
+
+Status run_calibrate(const CalibrateArgs& a) {
+  workflows::CalibrateOptions o;
+  o.model = a.model;
+  o.outputs = workflows::split_outputs(a.outputs);
+  o.calib_dir = a.calib_dir;
+  o.batch_num = a.batch_num;
+  o.batch_size = a.batch_size;
+  o.config = a.config;
+  o.skip_layers = workflows::split_outputs(a.skip_layers);
+  o.save_path = a.save_path;
+  o.threads = a.threads;
+  AMCT_ASSIGN_OR_RETURN(o.preprocess, data::parse_preprocess(a.preprocess));
+  AMCT_ASSIGN_OR_RETURN(auto res, workflows::calibrate(o));
+  log::info("calibrate", "config: {}", res.config_path);
+  log::info("calibrate", "record: {}", res.record_path);
+  log::info("calibrate", "quant map: {}", res.saved.quant_map_path);
+  log::info("calibrate", "calibration of {} images took {:.2f} s", res.images, res.calibration_seconds);
+  return Status::ok();
+}
+
+}  // namespace
+
+void register_calibrate(CLI::App& app) {
+  auto args = std::make_shared<CalibrateArgs>();
+  CLI::App* cmd = app.add_subcommand("calibrate", "Post-training calibration: config.json, record.txt, NAME_quantized.pb");
+  cmd->add_option("--model", args->model, "float frozen GraphDef .pb")->required();
+  cmd->add_option("--outputs", args->outputs, "output node(s), comma separated")->required();
+  cmd->add_option("--calib-dir", args->calib_dir, "calibration images (folder, labels.csv folder or TFRecords)")->required();
+  cmd->add_option("--batch-num", args->batch_num, "calibration batches (default: all images)");
+  cmd->add_option("--batch-size", args->batch_size, "images per batch")->capture_default_str();
+  cmd->add_option("--config", args->config, "config.json to use, or AMCT simple .cfg");
+  cmd->add_option("--skip-layers", args->skip_layers, "layers left in float, comma separated");
+  cmd->add_option("--save-path", args->save_path, "DIR/NAME: writes DIR/config.json, DIR/record.txt, NAME_quantized.pb, NAME_quant.json")->required();
+  cmd->add_option("--preprocess", args->preprocess, "sample | slim")->capture_default_str();
+  cmd->add_option("--threads", args->threads, "compute threads (0 = all cores)");
+  cmd->callback([args] { finish("calibrate", run_calibrate(*args)); });
+}
+
+}  // namespace amct::cli
