@@ -155,10 +155,18 @@ Status Instance::place_buffers(const Plan& plan) {
   arena_bytes_ = plan_arena(blocks);
   arena_ = allocate_arena(arena_bytes_);
   if (!arena_) return error("cannot allocate {} bytes for intermediate tensors", arena_bytes_);
+  std::vector<bool> is_output(nv, false);
+  for (int v : plan.outputs) is_output[static_cast<size_t>(v)] = true;
   for (size_t v = 0; v < nv; ++v) {
     if (producer[v] < 0) continue;
     if (plan.values[v].external) {
-      fresh_.push_back(static_cast<int>(v));
+      // Allocated just before its step; an observed-only tensor is dropped once
+      // nothing reads it (the observer may keep its own reference).
+      steps_[static_cast<size_t>(producer[v])].allocate.push_back(static_cast<int>(v));
+      if (!is_output[v]) {
+        const int last = std::max(producer[v], root_last[static_cast<size_t>(root[v])]);
+        steps_[static_cast<size_t>(last)].release.push_back(static_cast<int>(v));
+      }
       continue;
     }
     const int r = root[v];
@@ -173,11 +181,6 @@ Status Instance::run(const Plan& plan, const std::vector<const graph::Tensor*>& 
                      std::vector<graph::Tensor>* outputs) {
   for (size_t f = 0; f < plan.feeds.size(); ++f)
     values_[static_cast<size_t>(plan.feeds[f].value)].data = const_cast<void*>(feeds[f]->raw());
-  for (int v : fresh_) {
-    const size_t u = static_cast<size_t>(v);
-    fresh_tensors_[u] = graph::Tensor(values_[u].dtype, values_[u].shape);
-    values_[u].data = fresh_tensors_[u].raw();
-  }
   auto tensor_of = [&](int v) -> graph::Tensor {
     const size_t u = static_cast<size_t>(v);
     if (!fresh_tensors_[u].empty()) return fresh_tensors_[u];
@@ -189,6 +192,11 @@ Status Instance::run(const Plan& plan, const std::vector<const graph::Tensor*>& 
     for (size_t k : observed_at_start_) observed(k, tensor_of(plan.observed[k]));
   }
   for (RunStep& rs : steps_) {
+    for (int v : rs.allocate) {
+      const size_t u = static_cast<size_t>(v);
+      fresh_tensors_[u] = graph::Tensor(values_[u].dtype, values_[u].shape);
+      values_[u].data = fresh_tensors_[u].raw();
+    }
     if (rs.alias_view) {
       rs.out[0]->data = const_cast<void*>(rs.in[0]->data);
     } else {
@@ -198,6 +206,7 @@ Status Instance::run(const Plan& plan, const std::vector<const graph::Tensor*>& 
     if (observed) {
       for (size_t k : rs.observed) observed(k, tensor_of(plan.observed[k]));
     }
+    for (int v : rs.release) fresh_tensors_[static_cast<size_t>(v)] = graph::Tensor();
   }
   outputs->clear();
   for (int v : plan.outputs) {
@@ -205,7 +214,7 @@ Status Instance::run(const Plan& plan, const std::vector<const graph::Tensor*>& 
     // Fresh tensors belong to the caller; constants and feeds are copied.
     outputs->push_back(!fresh_tensors_[u].empty() ? fresh_tensors_[u] : tensor_of(v).clone());
   }
-  for (int v : fresh_) fresh_tensors_[static_cast<size_t>(v)] = graph::Tensor();
+  for (int v : plan.outputs) fresh_tensors_[static_cast<size_t>(v)] = graph::Tensor();
   return Status::ok();
 }
 

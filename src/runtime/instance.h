@@ -37,6 +37,8 @@ class Instance {
     bool alias_view = false;  // output 0 points at input 0's buffer: nothing to run
     bool in_place = false;
     std::vector<size_t> observed;  // Plan::observed indices produced here
+    std::vector<int> allocate;     // external values it writes: a new tensor each run
+    std::vector<int> release;      // observed-only tensors last read here: dropped after it
   };
 
   Status select(const Plan& plan, const Step& s);
@@ -45,8 +47,7 @@ class Instance {
   std::vector<Value> values_;          // one per plan value; sized once (pointers into it are kept)
   std::vector<graph::Tensor> tensors_;  // backing of constants and values folded here
   std::vector<RunStep> steps_;
-  std::vector<int> fresh_;               // external values written by steps: a new tensor each run
-  std::vector<graph::Tensor> fresh_tensors_;  // by value id, refilled each run
+  std::vector<graph::Tensor> fresh_tensors_;  // by value id: external values written by steps, per run
   std::vector<size_t> observed_at_start_;     // observed values known or fed
   std::shared_ptr<uint8_t> arena_;
   size_t arena_bytes_ = 0;

@@ -68,6 +68,15 @@ Session::~Session() = default;
 
 Expected<std::unique_ptr<Session>> Session::create(const graph::Graph& g, const std::vector<std::string>& outputs,
                                                    const SessionOptions& opts) {
+  try {
+    return create_impl(g, outputs, opts);
+  } catch (const std::bad_alloc&) {
+    return error("out of memory while compiling the graph");
+  }
+}
+
+Expected<std::unique_ptr<Session>> Session::create_impl(const graph::Graph& g, const std::vector<std::string>& outputs,
+                                                        const SessionOptions& opts) {
   ScopedThreads threads(opts.num_threads);
   PlanOptions po;
   po.observed = opts.observed_tensors;
@@ -134,6 +143,14 @@ Expected<Instance*> Session::instance_for(const Feeds& feeds, std::vector<const 
 }
 
 Expected<std::vector<Tensor>> Session::run(const Feeds& feeds, const TensorObserver& observer) {
+  try {
+    return run_impl(feeds, observer);
+  } catch (const std::bad_alloc&) {
+    return error("out of memory while running the graph");
+  }
+}
+
+Expected<std::vector<Tensor>> Session::run_impl(const Feeds& feeds, const TensorObserver& observer) {
   ScopedThreads threads(opts_.num_threads);
   std::vector<const Tensor*> ordered;
   AMCT_ASSIGN_OR_RETURN(Instance * inst, instance_for(feeds, &ordered));
@@ -149,8 +166,12 @@ Expected<std::vector<Tensor>> Session::run(const Feeds& feeds, const TensorObser
 Expected<std::vector<std::string>> Session::instance_steps(const Feeds& feeds) {
   ScopedThreads threads(opts_.num_threads);
   std::vector<const Tensor*> ordered;
-  AMCT_ASSIGN_OR_RETURN(Instance * inst, instance_for(feeds, &ordered));
-  return inst->describe();
+  try {
+    AMCT_ASSIGN_OR_RETURN(Instance * inst, instance_for(feeds, &ordered));
+    return inst->describe();
+  } catch (const std::bad_alloc&) {
+    return error("out of memory while preparing the graph");
+  }
 }
 
 }  // namespace amct::runtime

@@ -61,6 +61,9 @@ class Session {
 
  private:
   Session() = default;
+  static Expected<std::unique_ptr<Session>> create_impl(const graph::Graph& g, const std::vector<std::string>& outputs,
+                                                        const SessionOptions& opts);
+  Expected<std::vector<Tensor>> run_impl(const Feeds& feeds, const TensorObserver& observer);
   Expected<Instance*> instance_for(const Feeds& feeds, std::vector<const Tensor*>* ordered);
 
   SessionOptions opts_;

@@ -136,6 +136,32 @@ TEST(Session, ObserverSeesFeedsConstantsAndIntermediates) {
   EXPECT_NE((*out)[1].raw(), x.raw());
 }
 
+TEST(Session, KeptObservedTensorsStayValid) {
+  SessionOptions opts;
+  opts.observed_tensors = {"conv", "relu"};
+  auto session = Session::create(small_net(), {"mean"}, opts);
+  ASSERT_TRUE(session.ok());
+  const Tensor x = random_floats({2, 5, 5, 3}, 9);
+  std::vector<Tensor> kept;
+  auto out = (*session)->run({{"x", x}}, [&](const std::string&, const Tensor& t) { kept.push_back(t); });
+  ASSERT_TRUE(out.ok());
+  ASSERT_EQ(kept.size(), 2u);
+  // A second run must not write into the tensors the first one handed out.
+  const std::vector<float> conv = values(kept[0]), relu = values(kept[1]);
+  ASSERT_TRUE((*session)->run({{"x", random_floats({2, 5, 5, 3}, 10)}}).ok());
+  EXPECT_EQ(values(kept[0]), conv);
+  EXPECT_EQ(values(kept[1]), relu);
+  for (size_t i = 0; i < conv.size(); ++i) EXPECT_EQ(relu[i], std::max(conv[i], 0.0f));
+}
+
+TEST(Session, HugeShapesAreErrors) {
+  Graph g = build({placeholder("x", {1, 1}), const_node("p", Tensor::from_vector<int64_t>({2, 2}, {0, int64_t{1} << 32, 0, int64_t{1} << 32})),
+                   make_node("y", "Pad", {"x", "p"})});
+  const std::string msg = failure(g, {"y"}, {{"x", random_floats({1, 1}, 1)}});
+  EXPECT_NE(msg.find("node 'y' (Pad)"), std::string::npos) << msg;
+  EXPECT_NE(msg.find("too many elements"), std::string::npos) << msg;
+}
+
 // The fp32 simulation amct writes: activations x -> Mul(1/s) -> Round ->
 // ClipByValue -> Mul(s); weights int8 -> Cast -> Mul(per-channel scale) -> conv.
 TEST(Session, QuantizeDequantizePatternsRunAsTensorFlowDefinesThem) {
