@@ -16,18 +16,29 @@
 
 namespace amct::workflows {
 
+Expected<PreparedCalibration> prepare_calibration(const std::string& model_path, const std::vector<std::string>& outputs,
+                                                  const std::string& config_file, int threads) {
+  PreparedCalibration p;
+  AMCT_ASSIGN_OR_RETURN(p.model, load_model(model_path, outputs));
+  config::LayerList named;
+  for (const auto& l : quant::find_quantizable_layers(p.model.graph)) named.emplace_back(l.name, l.op);
+  AMCT_ASSIGN_OR_RETURN(p.config, config::read_quant_config(config_file, named));
+  AMCT_ASSIGN_OR_RETURN(auto folded, fold_for_quantization(p.model.graph, p.config.do_fusion,
+                                                           p.config.skip_fusion_layers, nullptr));
+  log::info("quantize_model", "{} BatchNorm layers folded into convolutions", folded.size());
+  AMCT_ASSIGN_OR_RETURN(p.session, CalibrationSession::create(p.model.graph, p.model.outputs, p.config, threads));
+  return p;
+}
+
 Status calibrate_record(const std::string& model_path, const std::vector<std::string>& outputs,
                         const std::string& config_file, const std::string& calib_dir, int batch_size,
                         data::Preprocess preprocess, int threads, const std::string& record_file,
                         double* seconds, int* images) {
   const auto t0 = std::chrono::steady_clock::now();
-  AMCT_ASSIGN_OR_RETURN(LoadedModel model, load_model(model_path, outputs));
-  config::LayerList named;
-  for (const auto& l : quant::find_quantizable_layers(model.graph)) named.emplace_back(l.name, l.op);
-  AMCT_ASSIGN_OR_RETURN(config::QuantConfig cfg, config::read_quant_config(config_file, named));
-  AMCT_ASSIGN_OR_RETURN(auto folded, fold_for_quantization(model.graph, cfg.do_fusion, cfg.skip_fusion_layers, nullptr));
-  log::info("quantize_model", "{} BatchNorm layers folded into convolutions", folded.size());
-  AMCT_ASSIGN_OR_RETURN(auto session, CalibrationSession::create(model.graph, model.outputs, cfg, threads));
+  AMCT_ASSIGN_OR_RETURN(PreparedCalibration prep, prepare_calibration(model_path, outputs, config_file, threads));
+  const LoadedModel& model = prep.model;
+  const config::QuantConfig& cfg = prep.config;
+  CalibrationSession* session = prep.session.get();
   AMCT_ASSIGN_OR_RETURN(auto dataset, data::open_dataset(calib_dir));
   if (batch_size <= 0) return error("batch size must be positive, got {}", batch_size);
   const size_t wanted = static_cast<size_t>(cfg.batch_num) * static_cast<size_t>(batch_size);

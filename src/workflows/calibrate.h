@@ -2,11 +2,15 @@
 // BN folding + calibration on real images -> record.txt -> save_model.
 #pragma once
 
+#include <memory>
 #include <string>
 #include <vector>
 
 #include "core/status.h"
 #include "data/preprocess.h"
+#include "formats/json/quant_config.h"
+#include "workflows/calibration_session.h"
+#include "workflows/model_loader.h"
 #include "workflows/save_model.h"
 
 namespace amct::workflows {
@@ -31,6 +35,16 @@ struct CalibrateResult {
   double calibration_seconds = 0.0;
   int images = 0;
 };
+
+// quantize_model: the model loaded, its config read and bound, BN folded and
+// calibration attached, ready for batches.
+struct PreparedCalibration {
+  LoadedModel model;
+  config::QuantConfig config;
+  std::unique_ptr<CalibrationSession> session;
+};
+Expected<PreparedCalibration> prepare_calibration(const std::string& model_path, const std::vector<std::string>& outputs,
+                                                  const std::string& config_file, int threads);
 
 // quantize_model + the calibration forward passes: writes `record_file`.
 Status calibrate_record(const std::string& model_path, const std::vector<std::string>& outputs,

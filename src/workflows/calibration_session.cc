@@ -35,6 +35,8 @@ Expected<std::unique_ptr<CalibrationSession>> CalibrationSession::create(const g
       c.search_step = st.cfg.act.search_step;
       c.asymmetric = asym;
       st.calibrator = quant::make_ifmr(c);
+    } else if (st.cfg.act.act_algo == "minmax") {
+      st.calibrator = quant::make_minmax(asym);
     } else {
       return error("layer '{}': unknown act_algo '{}'", layer.name, st.cfg.act.act_algo);
     }

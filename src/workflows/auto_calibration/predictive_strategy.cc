@@ -1,0 +1,84 @@
+#include "workflows/auto_calibration/predictive_strategy.h"
+
+#include <algorithm>
+#include <cmath>
+
+namespace amct::workflows::auto_calibration {
+namespace {
+
+// Aim a little inside the bound: accuracy is counted in whole images.
+constexpr double kAim = 0.9;
+
+}  // namespace
+
+void PredictiveStrategy::initialize(const RankingInfo& ranking) {
+  sorted_ = sort_ranking(ranking);
+  const size_t n = sorted_.size();
+  remaining_.assign(n + 1, 0.0);
+  for (size_t i = n; i-- > 0;) {
+    const double sens = sorted_[i].second;
+    double d = -std::log(std::max(sens, 1e-12));
+    if (!std::isfinite(d) || d < 0.0) d = 0.0;
+    remaining_[i] = remaining_[i + 1] + d;
+  }
+  init_ = true;
+  lo_ = 0;
+  hi_ = static_cast<long>(n);
+  current_ = 0;
+  loss_lo_ = loss_hi_ = 0.0;
+  stalls_ = 0;
+}
+
+RollBackConfig PredictiveStrategy::config_for(long k) const {
+  RollBackConfig c;
+  c.reserve(sorted_.size());
+  for (size_t i = 0; i < sorted_.size(); ++i) c.emplace_back(sorted_[i].first, static_cast<long>(i) >= k);
+  return c;
+}
+
+long PredictiveStrategy::propose() const {
+  const long midpoint = (lo_ + hi_) / 2;
+  if (stalls_ >= 2) return midpoint;
+  const double r_lo = remaining_[static_cast<size_t>(lo_)];
+  const double r_hi = remaining_[static_cast<size_t>(hi_)];
+  if (!(r_lo > r_hi) || !(loss_lo_ > loss_hi_)) return midpoint;
+  const double aim = kAim * max_loss_;
+  for (long k = lo_ + 1; k < hi_; ++k) {
+    const double r = remaining_[static_cast<size_t>(k)];
+    const double predicted = loss_hi_ + (loss_lo_ - loss_hi_) * (r - r_hi) / (r_lo - r_hi);
+    if (predicted < aim) return k;
+  }
+  return hi_ - 1;
+}
+
+StrategyResult PredictiveStrategy::update_quant_config(const MetricEval& metric_eval) {
+  const long before = hi_ - lo_;
+  const bool first = init_;
+  if (init_) {
+    init_ = false;
+    // The global run (nothing rolled back). All rolled back is the original: loss 0.
+    if (metric_eval.satisfied) return {true, config_for(0)};
+    lo_ = 0;
+    loss_lo_ = metric_eval.loss;
+  } else if (metric_eval.satisfied) {
+    hi_ = current_;
+    loss_hi_ = metric_eval.loss;
+  } else {
+    lo_ = current_;
+    loss_lo_ = metric_eval.loss;
+  }
+  if (hi_ - lo_ <= 1) return {true, config_for(hi_)};
+  if (!first) stalls_ = 2 * (hi_ - lo_) > before ? stalls_ + 1 : 0;
+  current_ = propose();
+  if (stalls_ >= 2) stalls_ = 0;  // the midpoint step has been taken
+  return {false, config_for(current_)};
+}
+
+int PredictiveStrategy::max_remaining_steps() const {
+  long width = hi_ - lo_ - 1;
+  int log2 = 0;
+  for (long w = width; w > 0; w /= 2) ++log2;
+  return static_cast<int>(std::min<long>(width, 2L * log2));
+}
+
+}  // namespace amct::workflows::auto_calibration

@@ -1,0 +1,43 @@
+// A faster search over the same ranking: the global run and each later step
+// measure the loss, not just pass/fail, and the sensitivities say how much
+// damage each layer does (d = -ln(sensitivity); for the output-KL measure
+// that is the KL itself). Rolling back the k most sensitive layers leaves
+// R(k) = sum of the remaining d; the loss is interpolated linearly in R
+// between the nearest failing (lo) and passing (hi) k, and the next k is
+// where the prediction crosses the bound (regula falsi on a bracket). Steps
+// that shrink the bracket by less than half twice in a row are followed by a
+// midpoint step, so a poor ranking costs at most about twice binary search.
+// It stops when hi = lo + 1: the smallest passing k in ranking order, the
+// same answer binary search gives when the loss falls monotonically in k.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "workflows/auto_calibration/strategy.h"
+
+namespace amct::workflows::auto_calibration {
+
+class PredictiveStrategy : public Strategy {
+ public:
+  // `max_loss`: the evaluator's bound (loss < max_loss passes).
+  explicit PredictiveStrategy(double max_loss) : max_loss_(max_loss) {}
+  std::string name() const override { return "Predictive"; }
+  void initialize(const RankingInfo& ranking) override;
+  StrategyResult update_quant_config(const MetricEval& metric_eval) override;
+  int max_remaining_steps() const override;
+
+ private:
+  long propose() const;
+  RollBackConfig config_for(long k) const;  // the first k sorted layers rolled back
+
+  double max_loss_;
+  RankingInfo sorted_;
+  std::vector<double> remaining_;  // remaining_[k] = R(k), size n+1
+  bool init_ = true;
+  long lo_ = 0, hi_ = 0, current_ = 0;
+  double loss_lo_ = 0.0, loss_hi_ = 0.0;
+  int stalls_ = 0;
+};
+
+}  // namespace amct::workflows::auto_calibration
