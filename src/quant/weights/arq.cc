@@ -53,10 +53,12 @@ int64_t weight_channel_count(const graph::Shape& shape, WeightLayout layout) {
   if (static_cast<int>(shape.size()) != expected_rank(layout)) return -1;
   for (int64_t d : shape)
     if (d < 0) return -1;
-  const ChannelMap m = channel_map(shape, layout);
-  if (layout == WeightLayout::kDepthwise_HWCM && shape[2] != 0 && m.channels / shape[2] != shape[3])
-    return -1;  // overflow
-  return m.channels;
+  if (layout == WeightLayout::kDepthwise_HWCM) {
+    int64_t channels = 0;
+    if (__builtin_mul_overflow(shape[2], shape[3], &channels)) return -1;
+    return channels;
+  }
+  return channel_map(shape, layout).channels;
 }
 
 Expected<WeightFactors> arq(const graph::Tensor& weights, WeightLayout layout, bool channel_wise) {

@@ -81,6 +81,8 @@ TEST(Arq, BadWeightsAreErrors) {
   ASSERT_FALSE(inf.ok());
   EXPECT_NE(inf.status().message().find("channel 0"), std::string::npos) << inf.status().message();
   EXPECT_EQ(weight_channel_count({3, 3, 8}, WeightLayout::kConv2D_HWIO), -1);
+  EXPECT_EQ(weight_channel_count({1, 1, int64_t{1} << 40, int64_t{1} << 40}, WeightLayout::kDepthwise_HWCM), -1);
+  EXPECT_EQ(weight_channel_count({1, 1, -2, 3}, WeightLayout::kDepthwise_HWCM), -1);
 }
 
 TEST(Arq, QuantizeWeightClampsAndRoundsHalfAway) {
