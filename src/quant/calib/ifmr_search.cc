@@ -1,5 +1,8 @@
 #include "quant/calib/ifmr_search.h"
 
+#include <omp.h>
+
+#include <algorithm>
 #include <cmath>
 
 #include "quant/calib/quant_factors.h"
@@ -45,12 +48,18 @@ Expected<IfmrSearch> make_ifmr_search(const IfmrConfig& config, float min_init, 
   return s;
 }
 
-void accumulate_ifmr_errors(const IfmrSearch& search, const float* x, size_t n, double* acc) {
-  const size_t m = search.size();
-  const float* __restrict lo = search.lo.data();
-  const float* __restrict hi = search.hi.data();
-  const float* __restrict sc = search.scale.data();
-  double* __restrict a = acc;
+namespace {
+
+// Candidates [c0, c1) over all n values, summed in a thread-local copy (no false sharing).
+// An AVX2 clone is picked at load time where the CPU has it; both clones do the same
+// IEEE operations (no FMA), so results are identical.
+__attribute__((target_clones("avx2", "default"))) void accumulate_range(const IfmrSearch& search, const float* x, size_t n, double* acc, size_t c0, size_t c1) {
+  const size_t m = c1 - c0;
+  std::vector<double> local(acc + c0, acc + c1);
+  const float* __restrict lo = search.lo.data() + c0;
+  const float* __restrict hi = search.hi.data() + c0;
+  const float* __restrict sc = search.scale.data() + c0;
+  double* __restrict a = local.data();
   for (size_t i = 0; i < n; ++i) {
     const float xi = x[i];
     // Candidates are the inner loop: each acc[c] still sums the elements in order, and
@@ -68,6 +77,34 @@ void accumulate_ifmr_errors(const IfmrSearch& search, const float* x, size_t n, 
       const float d = r * sc[c] - xi;
       a[c] += static_cast<double>(d) * static_cast<double>(d);
     }
+  }
+  std::copy(local.begin(), local.end(), acc + c0);
+}
+
+}  // namespace
+
+void accumulate_ifmr_errors(const IfmrSearch& search, const float* x, size_t n, double* acc) {
+  // Threads split the candidates (groups of 4 for SIMD), never the values: every acc[c]
+  // is still summed by one thread in element order, so the result does not depend on
+  // the thread count. Small batches stay on the calling thread.
+  constexpr size_t kGroup = 4;
+  constexpr size_t kMinWork = size_t{1} << 18;
+  const size_t m = search.size();
+  const size_t groups = (m + kGroup - 1) / kGroup;
+  int threads = omp_in_parallel() ? 1 : omp_get_max_threads();
+  if (n * m < kMinWork) threads = 1;
+  threads = static_cast<int>(std::min<size_t>(static_cast<size_t>(std::max(threads, 1)), groups));
+  if (threads <= 1) {
+    accumulate_range(search, x, n, acc, 0, m);
+    return;
+  }
+#pragma omp parallel num_threads(threads)
+  {
+    const auto t = static_cast<size_t>(omp_get_thread_num());
+    const auto nt = static_cast<size_t>(omp_get_num_threads());
+    const size_t c0 = std::min(m, groups * t / nt * kGroup);
+    const size_t c1 = std::min(m, groups * (t + 1) / nt * kGroup);
+    accumulate_range(search, x, n, acc, c0, c1);
   }
 }
 
