@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include <filesystem>
+#include <functional>
 #include <fstream>
 
 #include "core/atomic_write.h"
@@ -291,6 +292,56 @@ TEST(OnnxWriter, OutputThatIsAConstantIsAnError) {
   auto m = build_onnx_model(t.g, {13, {"c"}});
   ASSERT_FALSE(m.ok());
   EXPECT_NE(m.status().message().find("constant"), std::string::npos);
+}
+
+// Attribute and constant values a corrupt file could carry: each export either
+// succeeds or returns an error naming the node, never crashes (run under ASan too).
+TEST(OnnxWriter, HostileValuesGiveErrorsNotCrashes) {
+  using graph::AttrValue;
+  const int64_t huge = int64_t{1} << 40;
+  std::vector<std::function<void(graph::Graph&)>> mutations = {
+      [](graph::Graph& g) { g.find("conv/Conv2D")->attrs["strides"] = AttrValue::of_ints({}); },
+      [](graph::Graph& g) { g.find("conv/Conv2D")->attrs["strides"] = AttrValue::of_ints({1, 0, 0, 1}); },
+      [&](graph::Graph& g) { g.find("conv/Conv2D")->attrs["strides"] = AttrValue::of_ints({1, huge, huge, 1}); },
+      [](graph::Graph& g) { g.find("conv/Conv2D")->attrs["dilations"] = AttrValue::of_ints({1, -3, 1, 1}); },
+      [](graph::Graph& g) { g.find("conv/Conv2D")->attrs["padding"] = AttrValue::of_int(3); },
+      [](graph::Graph& g) { g.find("conv/Conv2D")->attrs.erase("padding"); },
+      [](graph::Graph& g) { g.find("conv/Conv2D")->attrs["padding"] = AttrValue::of_string("EXPLICIT"); },
+      [](graph::Graph& g) {
+        g.find("conv/Conv2D")->attrs["padding"] = AttrValue::of_string("EXPLICIT");
+        g.find("conv/Conv2D")->attrs["explicit_paddings"] = AttrValue::of_ints({0, 0, -5, 1, 1, 1, 0, 0});
+      },
+      [&](graph::Graph& g) { g.find("input")->attrs["shape"] = AttrValue::of_shape({false, {-1, huge, huge, 2}}); },
+      [](graph::Graph& g) { g.find("input")->attrs["shape"] = AttrValue::of_shape({false, {-1, -7, 8, 2}}); },
+      [](graph::Graph& g) { g.find("input")->attrs["shape"] = AttrValue::of_shape({true, {}}); },
+      [](graph::Graph& g) { g.find("input")->attrs["shape"] = AttrValue::of_shape({false, {8, 2}}); },
+      [](graph::Graph& g) { g.find("input")->attrs["dtype"] = AttrValue::of_type(graph::DataType::kString); },
+      [](graph::Graph& g) {
+        g.find("conv/weights_int8")->attrs["value"] = AttrValue::of_tensor(Tensor(graph::DataType::kInt8, {18}));
+      },
+      [](graph::Graph& g) {
+        g.find("conv/weights_scale")->attrs["value"] = AttrValue::of_tensor(Tensor(graph::DataType::kFloat, {0}));
+      },
+      [](graph::Graph& g) {
+        g.find("conv/weights_scale")->attrs["value"] = AttrValue::of_tensor(Tensor(graph::DataType::kFloat, {3, 1, 1}));
+      },
+      [](graph::Graph& g) { g.find("conv/act/scale")->attrs["value"] = AttrValue::of_tensor(Tensor(graph::DataType::kFloat, {0})); },
+      [](graph::Graph& g) { g.find("conv/act/lo")->attrs["value"] = AttrValue::of_tensor(Tensor::scalar<float>(1e30f)); },
+      [](graph::Graph& g) { g.find("conv/biases")->attrs["value"] = AttrValue::of_tensor(Tensor(graph::DataType::kFloat, {7})); },
+      [](graph::Graph& g) { g.find("conv/biases")->attrs.erase("value"); },
+      [](graph::Graph& g) { g.find("conv/Conv2D")->inputs = {"conv/act/dequant"}; },
+      [](graph::Graph& g) { g.find("conv/Conv2D")->inputs = {"conv/act/dequant:3", "conv/weights"}; },
+      [](graph::Graph& g) { g.find("conv/Relu6")->inputs = {}; },
+      [](graph::Graph& g) { g.find("conv/BiasAdd")->inputs = {"conv/Conv2D", "conv/biases", "conv/biases"}; },
+  };
+  for (size_t i = 0; i < mutations.size(); ++i) {
+    TinyGraph t = quantized_conv_graph();
+    mutations[i](t.g);
+    auto m = build_onnx_model(t.g, {13, {"conv/Relu6"}});
+    if (!m.ok()) {
+      EXPECT_NE(m.status().message().find("'"), std::string::npos) << i << ": " << m.status().message();
+    }
+  }
 }
 
 TEST(OnnxWriter, WritesAtomicallyAndKeepsOldFileOnFailure) {
