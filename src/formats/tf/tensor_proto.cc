@@ -84,6 +84,9 @@ Expected<graph::Tensor> tensor_from_proto(const tfproto::TensorProto& p) {
   if (!p.tensor_content().empty() && p.tensor_content().size() != expected_bytes)
     return error("tensor_content has {} bytes, expected {} for {} {}", p.tensor_content().size(),
                  expected_bytes, graph::dtype_name(dtype), graph::shape_str(shape));
+  if (p.tensor_content().empty() && n * elem > kMaxExpandedTensorBytes)
+    return error("tensor of shape {} is too large to expand from a value list ({} elements of {})",
+                 graph::shape_str(shape), n, graph::dtype_name(dtype));
   AMCT_ASSIGN_OR_RETURN(Tensor t, Tensor::create(dtype, shape));
   if (!p.tensor_content().empty()) {
     // Little-endian host, like the bytes TF writes.

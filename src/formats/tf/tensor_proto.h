@@ -13,6 +13,8 @@ namespace amct::tf {
 // make a few bytes of file allocate unbounded memory.
 constexpr int64_t kMaxTensorElements = int64_t{1} << 31;
 constexpr int64_t kMaxTensorBytes = int64_t{1} << 31;
+// Tensors expanded from a (possibly one-value) *_val list get a lower cap.
+constexpr int64_t kMaxExpandedTensorBytes = int64_t{1} << 28;
 
 // A value of TensorFlow's DataType enum (including *_REF types).
 bool tf_dtype_exists(int tf_dtype);

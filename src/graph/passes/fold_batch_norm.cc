@@ -297,15 +297,16 @@ Expected<std::vector<FoldedBatchNorm>> fold_batch_norm(Graph& g, const BatchNorm
       candidates.push_back(g.node(i).name);
   }
   std::vector<FoldedBatchNorm> folded;
+  auto uses = count_uses(g);  // recounted after each fold, which rewires edges
   for (const auto& name : candidates) {
     Node* n = g.find(name);
     if (n == nullptr) continue;
-    const auto uses = count_uses(g);
     Match m;
     if (!match_fused_bn(g, n, uses, opts, &m) && !match_mul_add(g, n, uses, opts, &m)) continue;
     auto f = apply(g, m);
     if (!f.ok()) return f.status().with_context(n->describe());
     folded.push_back(std::move(f).value());
+    uses = count_uses(g);
   }
   if (!folded.empty()) AMCT_RETURN_IF_ERROR(topo_sort(g));
   return folded;

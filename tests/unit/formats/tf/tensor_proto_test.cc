@@ -142,6 +142,13 @@ TEST(TensorProto, Rejections) {
   EXPECT_NE(tensor_from_proto(proto(7, {1})).status().message().find("unsupported"), std::string::npos);
   EXPECT_NE(tensor_from_proto(proto(1, {int64_t{1} << 31, 2})).status().message().find("too large"),
             std::string::npos);
+  // A one-value list may not expand into an arbitrarily large buffer.
+  auto wide = proto(1, {int64_t{1} << 27});
+  wide.add_float_val(1.0f);
+  EXPECT_NE(tensor_from_proto(wide).status().message().find("too large to expand"), std::string::npos);
+  auto fine = proto(1, {int64_t{1} << 16});
+  fine.add_float_val(1.0f);
+  EXPECT_TRUE(tensor_from_proto(fine).ok());
   auto unknown_rank = proto(1, {});
   unknown_rank.mutable_tensor_shape()->set_unknown_rank(true);
   EXPECT_FALSE(tensor_from_proto(unknown_rank).ok());
