@@ -49,15 +49,6 @@ Expected<PaddingMode> read_padding(const graph::Node& node, bool allow_explicit)
 
 }  // namespace
 
-const char* activation_name(Activation a) {
-  switch (a) {
-    case Activation::kNone: return "none";
-    case Activation::kRelu: return "relu";
-    case Activation::kRelu6: return "relu6";
-  }
-  return "?";
-}
-
 Expected<ConvSpec> parse_conv_spec(const graph::Node& node) {
   ConvSpec spec;
   spec.depthwise = node.op == "DepthwiseConv2dNative";

@@ -9,13 +9,11 @@
 #include "core/status.h"
 #include "graph/node.h"
 #include "graph/tensor.h"
+#include "runtime/post_ops.h"
 
 namespace amct::runtime {
 
-enum class Activation { kNone, kRelu, kRelu6 };
 enum class PaddingMode { kSame, kValid, kExplicit };
-
-const char* activation_name(Activation a);
 
 struct ConvSpec {
   bool depthwise = false;
@@ -24,10 +22,10 @@ struct ConvSpec {
   PaddingMode padding = PaddingMode::kValid;
   int64_t explicit_pads[4] = {0, 0, 0, 0};  // top, bottom, left, right
   // Post-ops set by fusion, applied in this order: + bias, + input 2 (the
-  // residual, "sum"), activation. TF computes the same sequence op by op.
+  // residual, "sum"), then the elementwise ops. TF computes the same sequence op by op.
   graph::Tensor bias;  // float32 [OC]; empty when none
   bool sum = false;
-  Activation activation = Activation::kNone;
+  std::vector<EltwiseOp> eltwise;
 };
 
 // Conv2D / DepthwiseConv2dNative attributes (NHWC only).

@@ -14,9 +14,12 @@ bool is_add(const std::string& op) { return op == "Add" || op == "AddV2"; }
 struct PostOps {
   graph::Tensor bias;
   int residual = -1;  // value id
-  Activation activation = Activation::kNone;
+  std::vector<EltwiseOp> eltwise;
   std::vector<size_t> absorbed;  // step indices, in order
 };
+
+// oneDNN allows up to 32 post-ops; real chains are far shorter.
+constexpr size_t kMaxEltwise = 16;
 
 class Fuser {
  public:
@@ -59,16 +62,44 @@ class Fuser {
     return t && t->dtype() == DataType::kFloat && t->rank() == 1;
   }
 
+  // A single float constant (rank 0, or [1]: broadcasting it keeps the other shape).
+  const float* scalar_of(int v) const {
+    const graph::Tensor* t = v >= 0 ? const_of(v) : nullptr;
+    if (!t || t->dtype() != DataType::kFloat || t->num_elements() != 1 || t->rank() > 1) return nullptr;
+    return t->data<float>();
+  }
+
+  // Step `s` as one exact elementwise op on `cur`, if it is one.
+  bool as_eltwise(const Step& s, int cur, EltwiseOp* op) const {
+    const bool first = !s.inputs.empty() && s.inputs[0] == cur;
+    const int other = s.inputs.size() == 2 ? (first ? s.inputs[1] : s.inputs[0]) : -1;
+    if (s.op == "Relu") *op = EltwiseOp::relu();
+    else if (s.op == "Relu6") *op = EltwiseOp::clip(0.0f, 6.0f);
+    else if (s.op == "Round") *op = EltwiseOp::round();
+    else if (s.op == "Mul" && scalar_of(other)) *op = EltwiseOp::mul(*scalar_of(other));
+    else if (is_add(s.op) && scalar_of(other)) *op = EltwiseOp::add(*scalar_of(other));
+    else if (s.op == "Sub" && scalar_of(other)) *op = first ? EltwiseOp::add(-*scalar_of(other)) : EltwiseOp::rsub(*scalar_of(other));
+    else if (s.op == "ClipByValue" && first && scalar_of(s.inputs[1]) && scalar_of(s.inputs[2]) &&
+             *scalar_of(s.inputs[1]) <= *scalar_of(s.inputs[2]))  // oneDNN clips in the other order: equal only when lo <= hi
+      *op = EltwiseOp::clip(*scalar_of(s.inputs[1]), *scalar_of(s.inputs[2]));
+    else return false;
+    return true;
+  }
+
   PostOps collect(size_t head, bool conv) const {
     PostOps post;
     int cur = plan_.steps[head].outputs[0];
-    int stage = 0;  // 0: bias possible, 1: residual possible, 2: activation possible
-    while (true) {
+    int stage = 0;  // 0: bias possible, 1: residual possible, 2: elementwise ops only
+    while (post.eltwise.size() < kMaxEltwise) {
       const long r = sole_reader(cur);
       if (r < 0) break;
       const Step& s = plan_.steps[static_cast<size_t>(r)];
       const int other = s.inputs.size() == 2 ? (s.inputs[0] == cur ? s.inputs[1] : s.inputs[0]) : -1;
-      if (stage == 0 && s.op == "BiasAdd" && s.inputs[0] == cur && is_bias_vector(const_of(s.inputs[1]))) {
+      EltwiseOp op;
+      if (as_eltwise(s, cur, &op)) {
+        post.eltwise.push_back(op);
+        stage = 2;
+      } else if (stage == 0 && s.op == "BiasAdd" && s.inputs[0] == cur && is_bias_vector(const_of(s.inputs[1]))) {
         post.bias = *const_of(s.inputs[1]);
         stage = 1;
       } else if (stage == 0 && is_add(s.op) && is_bias_vector(const_of(other))) {
@@ -77,10 +108,6 @@ class Fuser {
       } else if (conv && stage <= 1 && is_add(s.op) && other >= 0 && other != cur && !const_of(other)) {
         post.residual = other;
         stage = 2;
-      } else if (s.op == "Relu" || s.op == "Relu6") {
-        post.activation = s.op == "Relu" ? Activation::kRelu : Activation::kRelu6;
-        post.absorbed.push_back(static_cast<size_t>(r));
-        break;
       } else {
         break;
       }
@@ -100,13 +127,13 @@ class Fuser {
       ConvSpec spec = static_cast<const ConvKernel&>(*h.kernel).spec();
       spec.bias = post.bias;
       spec.sum = post.residual >= 0;
-      spec.activation = post.activation;
+      spec.eltwise = post.eltwise;
       if (spec.sum) fused.inputs.push_back(post.residual);
       fused.kernel = make_conv_kernel(std::move(spec), opts_.reference);
     } else {
       MatMulSpec spec = static_cast<const MatMulKernel&>(*h.kernel).spec();
       spec.bias = post.bias;
-      spec.activation = post.activation;
+      spec.eltwise = post.eltwise;
       fused.kernel = make_matmul_kernel(std::move(spec), opts_.reference);
     }
     const size_t last = post.absorbed.back();

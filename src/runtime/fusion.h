@@ -1,7 +1,9 @@
 // Merges op chains into one oneDNN step with post-ops:
 //   Conv2D | DepthwiseConv2dNative  [-> BiasAdd(const) | Add(const [OC])]
-//                                   [-> Add/AddV2(residual)]  [-> Relu | Relu6]
-//   MatMul [-> BiasAdd(const) | Add(const [N])] [-> Relu | Relu6]
+//                                   [-> Add/AddV2(residual)]  [-> elementwise]*
+//   MatMul [-> BiasAdd(const) | Add(const [N])] [-> elementwise]*
+// where elementwise is Relu, Relu6, Round, or Mul/Add/Sub/ClipByValue with
+// scalar constants (the activation quantize-dequantize amct writes).
 // A value inside a chain must have exactly one reader and must not be an
 // output or observed tensor. Post-ops run in the graph's order, so results
 // equal the unfused ones up to float rounding. The original steps stay as the

@@ -13,7 +13,7 @@ struct MatMulSpec {
   bool transpose_a = false;
   bool transpose_b = false;
   graph::Tensor bias;  // float32 [N], set by fusion
-  Activation activation = Activation::kNone;
+  std::vector<EltwiseOp> eltwise;  // applied after the bias, set by fusion
 };
 
 struct MatMulGeometry {

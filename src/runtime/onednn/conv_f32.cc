@@ -7,6 +7,7 @@
 
 #include "runtime/conv_kernel.h"
 #include "runtime/onednn/engine.h"
+#include "runtime/onednn/post_ops.h"
 
 namespace amct::runtime {
 namespace {
@@ -30,6 +31,7 @@ class ConvExec : public Exec {
   memory user_weights;
   dnnl::reorder weights_reorder;
   std::unordered_map<int, memory> args;  // handles: set_data_handle above updates them
+  std::vector<EltwiseOp> eltwise_after;  // post-ops the primitive could not take
 
   Status run(const Inputs& in, const Outputs& out) override {
     if (sum && out[0]->data != in[2]->data) std::memcpy(out[0]->data, in[2]->data, out[0]->byte_size());
@@ -43,6 +45,7 @@ class ConvExec : public Exec {
       }
       prim.execute(stream, args);
       stream.wait();
+      if (!eltwise_after.empty()) apply_eltwise_ops(eltwise_after, out[0]->as<float>(), out[0]->count);
     });
   }
 };
@@ -82,11 +85,24 @@ class OnednnConvF32 : public ConvKernel {
                                           src_md, any_w_md, dst_md, strides, dilates, pad_l, pad_r);
     dnnl::post_ops ops;
     if (spec_.sum) ops.append_sum(1.0f);
-    if (spec_.activation == Activation::kRelu) ops.append_eltwise(1.0f, dnnl::algorithm::eltwise_relu, 0.0f, 0.0f);
-    if (spec_.activation == Activation::kRelu6) ops.append_eltwise(1.0f, dnnl::algorithm::eltwise_clip, 0.0f, 6.0f);
+    const size_t fused = onednn::fusable_prefix(spec_.eltwise);
+    onednn::append_eltwise_ops(spec_.eltwise, fused, &ops);
+    exec->eltwise_after.assign(spec_.eltwise.begin() + static_cast<long>(fused), spec_.eltwise.end());
     dnnl::primitive_attr attr;
     attr.set_post_ops(ops);
-    const dnnl::convolution_forward::primitive_desc pd(desc, attr, engine);
+    dnnl::convolution_forward::primitive_desc pd;
+    try {
+      pd = dnnl::convolution_forward::primitive_desc(desc, attr, engine);
+    } catch (const dnnl::error&) {
+      // An implementation without these eltwise post-ops: a loop applies them afterwards.
+      if (spec_.eltwise.empty()) throw;
+      dnnl::post_ops sum_only;
+      if (spec_.sum) sum_only.append_sum(1.0f);
+      dnnl::primitive_attr plain;
+      plain.set_post_ops(sum_only);
+      pd = dnnl::convolution_forward::primitive_desc(desc, plain, engine);
+      exec->eltwise_after = spec_.eltwise;
+    }
     exec->prim = dnnl::convolution_forward(pd);
     exec->src = memory(pd.src_desc(), engine, DNNL_MEMORY_NONE);
     exec->dst = memory(pd.dst_desc(), engine, DNNL_MEMORY_NONE);

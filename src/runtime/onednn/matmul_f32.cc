@@ -4,6 +4,7 @@
 
 #include "runtime/matmul_kernel.h"
 #include "runtime/onednn/engine.h"
+#include "runtime/onednn/post_ops.h"
 #include "runtime/ref/ref.h"
 
 namespace amct::runtime {
@@ -18,7 +19,7 @@ class MatMulExecEmptyK {
   void run(float* c) const {
     for (int64_t i = 0; i < g_.m; ++i)
       for (int64_t j = 0; j < g_.n; ++j)
-        c[i * g_.n + j] = ref::activate(spec_.bias.empty() ? 0.0f : spec_.bias.data<float>()[j], spec_.activation);
+        c[i * g_.n + j] = ref::apply_all(spec_.bias.empty() ? 0.0f : spec_.bias.data<float>()[j], spec_.eltwise);
   }
 
  private:
@@ -33,6 +34,7 @@ class MatMulExec : public Exec {
   std::unordered_map<int, memory> args;
   bool empty = false;
   std::unique_ptr<MatMulExecEmptyK> empty_k;
+  std::vector<EltwiseOp> eltwise_after;
 
   Status run(const Inputs& in, const Outputs& out) override {
     if (empty) {
@@ -45,6 +47,7 @@ class MatMulExec : public Exec {
       c.set_data_handle(out[0]->data);
       prim.execute(onednn::cpu_stream(), args);
       onednn::cpu_stream().wait();
+      if (!eltwise_after.empty()) apply_eltwise_ops(eltwise_after, out[0]->as<float>(), out[0]->count);
     });
   }
 };
@@ -69,12 +72,21 @@ class OnednnMatMulF32 : public MatMulKernel {
       const bool has_bias = !spec_.bias.empty();
       const auto desc = has_bias ? dnnl::matmul::desc(a_md, b_md, onednn::plain_md({1, g.n}), c_md)
                                  : dnnl::matmul::desc(a_md, b_md, c_md);
+      // Elementwise post-ops the primitive rejects are applied by a loop afterwards.
       dnnl::post_ops ops;
-      if (spec_.activation == Activation::kRelu) ops.append_eltwise(1.0f, dnnl::algorithm::eltwise_relu, 0.0f, 0.0f);
-      if (spec_.activation == Activation::kRelu6) ops.append_eltwise(1.0f, dnnl::algorithm::eltwise_clip, 0.0f, 6.0f);
+      const size_t fused = onednn::fusable_prefix(spec_.eltwise);
+      onednn::append_eltwise_ops(spec_.eltwise, fused, &ops);
+      exec->eltwise_after.assign(spec_.eltwise.begin() + static_cast<long>(fused), spec_.eltwise.end());
       dnnl::primitive_attr attr;
       attr.set_post_ops(ops);
-      const dnnl::matmul::primitive_desc pd(desc, attr, engine);
+      dnnl::matmul::primitive_desc pd;
+      try {
+        pd = dnnl::matmul::primitive_desc(desc, attr, engine);
+      } catch (const dnnl::error&) {
+        if (spec_.eltwise.empty()) throw;
+        pd = dnnl::matmul::primitive_desc(desc, engine);
+        exec->eltwise_after = spec_.eltwise;
+      }
       exec->prim = dnnl::matmul(pd);
       exec->a = memory(pd.src_desc(), engine, DNNL_MEMORY_NONE);
       exec->b = memory(pd.weights_desc(), engine, DNNL_MEMORY_NONE);

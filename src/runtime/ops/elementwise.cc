@@ -8,6 +8,7 @@
 #include "runtime/ops/broadcast.h"
 #include "runtime/ops/ops.h"
 #include "runtime/ops/parallel.h"
+#include "runtime/post_ops.h"
 
 namespace amct::runtime {
 namespace {
@@ -15,15 +16,6 @@ namespace {
 // ---- unary ----
 
 enum class UnaryOp { kRelu, kRelu6, kSigmoid, kTanh, kRound, kRsqrt, kSqrt, kSquare };
-
-// TF Round is round-half-to-even. Adding and removing 2^23 rounds a float in
-// [0, 2^23) to an integer in the current (nearest-even) mode, branch-free.
-inline float round_half_even(float x) {
-  const float kTwo23 = 8388608.0f;
-  const float a = std::fabs(x);
-  const float r = a < kTwo23 ? (a + kTwo23) - kTwo23 : a;
-  return std::copysign(r, x);
-}
 
 template <UnaryOp op>
 void unary_loop(const float* x, float* y, int64_t n) {

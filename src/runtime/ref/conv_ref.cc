@@ -6,12 +6,8 @@
 namespace amct::runtime {
 namespace ref {
 
-float activate(float v, Activation act) {
-  switch (act) {
-    case Activation::kNone: return v;
-    case Activation::kRelu: return std::max(v, 0.0f);
-    case Activation::kRelu6: return std::min(std::max(v, 0.0f), 6.0f);
-  }
+float apply_all(float v, const std::vector<EltwiseOp>& ops) {
+  for (const EltwiseOp& op : ops) v = apply_eltwise(v, op);
   return v;
 }
 
@@ -47,7 +43,7 @@ void conv2d(const ConvSpec& spec, const ConvGeometry& g, const float* x, const f
           float v = static_cast<float>(acc);
           if (bias) v += bias[oc];
           if (residual) v += residual[o];
-          y[o] = activate(v, spec.activation);
+          y[o] = apply_all(v, spec.eltwise);
         }
       }
     }

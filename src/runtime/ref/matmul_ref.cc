@@ -5,7 +5,7 @@ namespace amct::runtime {
 namespace ref {
 
 void matmul(const float* a, const float* b, const float* bias, float* c, int64_t m, int64_t n, int64_t k,
-            bool transpose_a, bool transpose_b, Activation act) {
+            bool transpose_a, bool transpose_b, const std::vector<EltwiseOp>& eltwise) {
 #pragma omp parallel for
   for (int64_t i = 0; i < m; ++i) {
     for (int64_t j = 0; j < n; ++j) {
@@ -17,7 +17,7 @@ void matmul(const float* a, const float* b, const float* bias, float* c, int64_t
       }
       float v = static_cast<float>(acc);
       if (bias) v += bias[j];
-      c[i * n + j] = activate(v, act);
+      c[i * n + j] = apply_all(v, eltwise);
     }
   }
 }
@@ -32,7 +32,7 @@ class RefMatMul : public MatMulKernel {
   Status compute(const Inputs& in, const Outputs& out) const override {
     AMCT_ASSIGN_OR_RETURN(MatMulGeometry g, matmul_geometry(spec_, in[0]->shape, in[1]->shape));
     ref::matmul(in[0]->as<float>(), in[1]->as<float>(), spec_.bias.empty() ? nullptr : spec_.bias.data<float>(),
-                out[0]->as<float>(), g.m, g.n, g.k, spec_.transpose_a, spec_.transpose_b, spec_.activation);
+                out[0]->as<float>(), g.m, g.n, g.k, spec_.transpose_a, spec_.transpose_b, spec_.eltwise);
     return Status::ok();
   }
 };

@@ -10,17 +10,17 @@
 
 namespace amct::runtime::ref {
 
-// y[n,oh,ow,oc] = act(sum x*w + bias[oc] + residual[n,oh,ow,oc]); residual may be null.
+// y[n,oh,ow,oc] = eltwise(sum x*w + bias[oc] + residual[n,oh,ow,oc]); residual may be null.
 void conv2d(const ConvSpec& spec, const ConvGeometry& g, const float* x, const float* filter,
             const float* residual, float* y);
 
 // TF MaxPool / AvgPool (the average counts only the in-bounds elements).
 void pool2d(const PoolSpec& spec, const PoolGeometry& g, const float* x, float* y);
 
-// c[m,n] = sum_k op(a)[m,k] * op(b)[k,n] (+ bias[n]); op transposes when asked.
+// c[m,n] = eltwise(sum_k op(a)[m,k] * op(b)[k,n] (+ bias[n])); op transposes when asked.
 void matmul(const float* a, const float* b, const float* bias, float* c, int64_t m, int64_t n,
-            int64_t k, bool transpose_a, bool transpose_b, Activation act);
+            int64_t k, bool transpose_a, bool transpose_b, const std::vector<EltwiseOp>& eltwise);
 
-float activate(float v, Activation act);
+float apply_all(float v, const std::vector<EltwiseOp>& ops);
 
 }  // namespace amct::runtime::ref

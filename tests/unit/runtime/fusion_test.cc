@@ -140,6 +140,48 @@ TEST(Fusion, SharedValuesAndConstAddBias) {
                                       "node 'c2' (Conv2D+Add)"}));
 }
 
+// The activation quantize-dequantize amct writes, after a conv: all of it
+// becomes oneDNN post-ops, with the same result as op by op.
+TEST(Fusion, QuantizeDequantizeChainBecomesPostOps) {
+  const float s = 0.047f;
+  Graph g = build({placeholder("x", {-1, 6, 6, 8}), const_node("w", random_floats({3, 3, 8, 16}, 1)),
+                   const_node("b", random_floats({16}, 2)), conv("c", "Conv2D", "x", "w"),
+                   make_node("bias", "BiasAdd", {"c", "b"}), make_node("relu", "Relu6", {"bias"}),
+                   const_node("inv", floats({}, {1.0f / s})), make_node("q", "Mul", {"inv", "relu"}),
+                   make_node("r", "Round", {"q"}), const_node("lo", floats({}, {-128})), const_node("hi", floats({}, {127})),
+                   make_node("clip", "ClipByValue", {"r", "lo", "hi"}), const_node("off", floats({1}, {3})),
+                   make_node("shift", "Sub", {"clip", "off"}), const_node("s", floats({}, {s})),
+                   make_node("dq", "Mul", {"shift", "s"})});
+  EXPECT_EQ(steps_of(g, {"dq"}, {}),
+            (std::vector<std::string>{"node 'c' (Conv2D+BiasAdd+Relu6+Mul+Round+ClipByValue+Sub+Mul)"}));
+  SessionOptions off;
+  off.enable_fusion = false;
+  for (bool reference : {false, true}) {
+    SessionOptions on;
+    on.reference_kernels = reference;
+    off.reference_kernels = reference;
+    const Tensor x = random_floats({2, 6, 6, 8}, 3);
+    auto fused = run(g, {"dq"}, {{"x", x}}, on);
+    auto plain = run(g, {"dq"}, {{"x", x}}, off);
+    ASSERT_EQ(fused.size(), 1u);
+    ASSERT_EQ(plain.size(), 1u);
+    // Identical conv sums give identical quantized values; a sum differing in
+    // its last bit could move one value by one step at most.
+    int moved = 0;
+    for (int64_t i = 0; i < x.num_elements() / 8 * 16; ++i) {
+      const float d = std::fabs(fused[0].data<float>()[i] - plain[0].data<float>()[i]);
+      ASSERT_LE(d, s * 1.001f);
+      moved += d > 0;
+    }
+    EXPECT_LE(moved, 2) << "reference " << reference;
+  }
+  // ClipByValue with lo > hi is left out of the chain.
+  Graph bad = build({placeholder("x", {-1, 6, 6, 8}), const_node("w", random_floats({1, 1, 8, 4}, 1)),
+                     conv("c", "Conv2D", "x", "w"), const_node("lo", floats({}, {1})), const_node("hi", floats({}, {-1})),
+                     make_node("clip", "ClipByValue", {"c", "lo", "hi"})});
+  EXPECT_EQ(steps_of(bad, {"clip"}, {}), (std::vector<std::string>{"node 'c' (Conv2D)", "node 'clip' (ClipByValue)"}));
+}
+
 TEST(Fusion, MatMulBiasRelu) {
   Graph g = build({placeholder("x", {-1, 5}), const_node("w", random_floats({5, 3}, 1)), const_node("b", random_floats({3}, 2)),
                    make_node("mm", "MatMul", {"x", "w"}), make_node("bias", "BiasAdd", {"mm", "b"}),

@@ -29,7 +29,7 @@ TEST(RefConv, PostOpsRunBiasThenSumThenActivation) {
   ConvSpec spec;
   spec.bias = graph::Tensor::from_vector<float>({2}, {1.0f, -10.0f});
   spec.sum = true;
-  spec.activation = Activation::kRelu6;
+  spec.eltwise = {EltwiseOp::clip(0.0f, 6.0f)};
   auto g = conv_geometry(spec, {1, 1, 1, 1}, {1, 1, 1, 2});
   ASSERT_TRUE(g.ok());
   const float x = 2.0f;

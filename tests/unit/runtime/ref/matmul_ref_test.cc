@@ -14,15 +14,17 @@ TEST(RefMatMul, TransposeAWithBiasAndRelu) {
   const std::vector<float> b = {1, -1, 1, -1};  // [2,2]
   const std::vector<float> bias = {0.5f, 0.5f};
   std::vector<float> c(4);
-  ref::matmul(a.data(), b.data(), bias.data(), c.data(), 2, 2, 2, true, false, Activation::kRelu);
+  ref::matmul(a.data(), b.data(), bias.data(), c.data(), 2, 2, 2, true, false, {EltwiseOp::relu()});
   // op(a)*b = [[4,-4],[6,-6]] + 0.5, relu
   EXPECT_EQ(c, (std::vector<float>{4.5f, 0.0f, 6.5f, 0.0f}));
 }
 
-TEST(RefMatMul, Activations) {
-  EXPECT_EQ(ref::activate(-1.0f, Activation::kRelu), 0.0f);
-  EXPECT_EQ(ref::activate(7.0f, Activation::kRelu6), 6.0f);
-  EXPECT_EQ(ref::activate(-7.0f, Activation::kNone), -7.0f);
+TEST(RefMatMul, EltwiseOpsApplyInOrder) {
+  EXPECT_EQ(ref::apply_all(-1.0f, {EltwiseOp::relu()}), 0.0f);
+  EXPECT_EQ(ref::apply_all(7.0f, {EltwiseOp::clip(0.0f, 6.0f)}), 6.0f);
+  EXPECT_EQ(ref::apply_all(-7.0f, {}), -7.0f);
+  // (2.5 * 1) rounds to 2 (half to even), then 10 - 2.
+  EXPECT_EQ(ref::apply_all(2.5f, {EltwiseOp::mul(1.0f), EltwiseOp::round(), EltwiseOp::rsub(10.0f)}), 8.0f);
 }
 
 }  // namespace
