@@ -16,6 +16,9 @@ class ConvKernel : public Kernel {
   const ConvSpec& spec() const { return spec_; }
   Status infer(const Inputs& in, const Outputs& out) const override;
   int inplace_input(const Inputs& in, const Outputs& out) const override;
+  bool per_sample(const Inputs& in, const Outputs& out) const override {
+    return in[1]->known && (!spec_.sum || !in[2]->known);
+  }
 
  protected:
   ConvSpec spec_;

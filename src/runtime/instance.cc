@@ -23,6 +23,27 @@ std::shared_ptr<uint8_t> allocate_arena(size_t bytes) {
 
 Expected<std::unique_ptr<Instance>> Instance::build(const Plan& plan, const std::vector<DataType>& feed_types,
                                                     const std::vector<graph::Shape>& feed_shapes) {
+  return make(plan, feed_types, feed_shapes, true);
+}
+
+Expected<std::unique_ptr<Instance>> Instance::infer_only(const Plan& plan, const std::vector<DataType>& feed_types,
+                                                         const std::vector<graph::Shape>& feed_shapes) {
+  return make(plan, feed_types, feed_shapes, false);
+}
+
+std::vector<const Step*> Instance::run_steps() const {
+  std::vector<const Step*> out;
+  for (const RunStep& rs : steps_) out.push_back(rs.step);
+  return out;
+}
+
+bool Instance::folded_here(const Plan& plan, int value) const {
+  const size_t v = static_cast<size_t>(value);
+  return !tensors_[v].empty() && !plan.values[v].is_const();
+}
+
+Expected<std::unique_ptr<Instance>> Instance::make(const Plan& plan, const std::vector<DataType>& feed_types,
+                                                   const std::vector<graph::Shape>& feed_shapes, bool prepare) {
   auto inst = std::unique_ptr<Instance>(new Instance());
   inst->values_.resize(plan.values.size());
   inst->tensors_.resize(plan.values.size());
@@ -38,6 +59,7 @@ Expected<std::unique_ptr<Instance>> Instance::build(const Plan& plan, const std:
     AMCT_RETURN_IF_ERROR(set_output(&v, feed_types[f], feed_shapes[f]));
   }
   for (const Step& s : plan.steps) AMCT_RETURN_IF_ERROR(inst->select(plan, s));
+  if (!prepare) return inst;
   AMCT_RETURN_IF_ERROR(inst->place_buffers(plan));
 
   for (size_t k = 0; k < plan.observed.size(); ++k) {

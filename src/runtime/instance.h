@@ -21,6 +21,15 @@ class Instance {
   // feed_types/feed_shapes follow Plan::feeds.
   static Expected<std::unique_ptr<Instance>> build(const Plan& plan, const std::vector<DataType>& feed_types,
                                                    const std::vector<graph::Shape>& feed_shapes);
+  // Shapes only: infers every value and runs the steps whose inputs are known,
+  // but prepares no executor and allocates no arena (run() must not be called).
+  static Expected<std::unique_ptr<Instance>> infer_only(const Plan& plan, const std::vector<DataType>& feed_types,
+                                                        const std::vector<graph::Shape>& feed_shapes);
+  const std::vector<Value>& values() const { return values_; }
+  // The steps run() executes (fused steps replaced by their fallback where needed).
+  std::vector<const Step*> run_steps() const;
+  // Computed while building this instance (not a plan constant): depends on the input shapes.
+  bool folded_here(const Plan& plan, int value) const;
   // `feeds` follow Plan::feeds and must match the signature. Not reentrant.
   Status run(const Plan& plan, const std::vector<const graph::Tensor*>& feeds, const ObservedCallback& observed,
              std::vector<graph::Tensor>* outputs);
@@ -41,6 +50,8 @@ class Instance {
     std::vector<int> release;      // observed-only tensors last read here: dropped after it
   };
 
+  static Expected<std::unique_ptr<Instance>> make(const Plan& plan, const std::vector<DataType>& feed_types,
+                                                  const std::vector<graph::Shape>& feed_shapes, bool prepare);
   Status select(const Plan& plan, const Step& s);
   Status place_buffers(const Plan& plan);
 

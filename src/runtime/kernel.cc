@@ -30,6 +30,12 @@ Status set_output(Value* out, DataType dtype, const Shape& shape) {
   return Status::ok();
 }
 
+bool known_inputs_shared(const Inputs& in, const Outputs& out) {
+  for (const Value* v : in)
+    if (v->known && v->rank() >= out[0]->rank() && v->rank() > 0 && v->shape[0] != 1) return false;
+  return true;
+}
+
 std::string describe(const Value& v) {
   return graph::shape_str(v.shape) + " " + graph::dtype_name(v.dtype);
 }

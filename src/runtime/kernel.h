@@ -44,7 +44,15 @@ class Kernel {
   virtual bool is_view() const { return false; }
   // False for inputs whose shape alone matters (Shape): such steps fold per signature.
   virtual bool reads_data(size_t input) const { return true; }
+  // True when, with every non-known input and output batched along dim 0, row i
+  // of the outputs depends only on row i of those inputs (known inputs shared
+  // by all rows). Lets a large batch run in slices (batch_split.h).
+  virtual bool per_sample(const Inputs& in, const Outputs& out) const { return false; }
 };
+
+// Known inputs that broadcast against a batched output without varying along
+// its dim 0 (lower rank, or dim 0 of size 1).
+bool known_inputs_shared(const Inputs& in, const Outputs& out);
 
 // What every kernel factory gets besides the node.
 struct KernelOptions {

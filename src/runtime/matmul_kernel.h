@@ -27,6 +27,8 @@ class MatMulKernel : public Kernel {
   explicit MatMulKernel(MatMulSpec spec) : spec_(std::move(spec)) {}
   const MatMulSpec& spec() const { return spec_; }
   Status infer(const Inputs& in, const Outputs& out) const override;
+  // Rows of a are the batch; b must be weights.
+  bool per_sample(const Inputs& in, const Outputs&) const override { return !spec_.transpose_a && in[1]->known; }
 
  protected:
   MatMulSpec spec_;

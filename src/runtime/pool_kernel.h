@@ -12,6 +12,7 @@ class PoolKernel : public Kernel {
  public:
   explicit PoolKernel(PoolSpec spec) : spec_(spec) {}
   Status infer(const Inputs& in, const Outputs& out) const override;
+  bool per_sample(const Inputs&, const Outputs&) const override { return true; }
 
  protected:
   PoolSpec spec_;

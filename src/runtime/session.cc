@@ -3,8 +3,10 @@
 #include <omp.h>
 
 #include <algorithm>
+#include <cstring>
 #include <set>
 
+#include "runtime/batch_split.h"
 #include "runtime/fusion.h"
 #include "runtime/instance.h"
 #include "runtime/plan.h"
@@ -58,6 +60,12 @@ Status check_feed(const Feed& f, const Tensor& t) {
 
 }  // namespace
 
+struct Session::CachedSplit {
+  std::vector<DataType> types;
+  std::vector<graph::Shape> rows;
+  SplitDecision decision;
+};
+
 struct Session::CachedInstance {
   std::vector<DataType> types;
   std::vector<graph::Shape> shapes;
@@ -103,7 +111,7 @@ std::vector<std::string> Session::plan_steps() const {
   return lines;
 }
 
-Expected<Instance*> Session::instance_for(const Feeds& feeds, std::vector<const Tensor*>* ordered) {
+Status Session::match_feeds(const Feeds& feeds, std::vector<const Tensor*>* ordered) const {
   ordered->assign(plan_->feeds.size(), nullptr);
   for (const auto& [name, tensor] : feeds) {
     const std::string node = strip_zero(name);
@@ -118,12 +126,17 @@ Expected<Instance*> Session::instance_for(const Feeds& feeds, std::vector<const 
     AMCT_RETURN_IF_ERROR(check_feed(*it, tensor));
     (*ordered)[idx] = &tensor;
   }
+  for (size_t i = 0; i < ordered->size(); ++i)
+    if (!(*ordered)[i]) return error("missing feed for input '{}'", plan_->feeds[i].name);
+  return Status::ok();
+}
+
+Expected<Instance*> Session::instance_for(const std::vector<const Tensor*>& ordered) {
   std::vector<DataType> types;
   std::vector<graph::Shape> shapes;
-  for (size_t i = 0; i < ordered->size(); ++i) {
-    if (!(*ordered)[i]) return error("missing feed for input '{}'", plan_->feeds[i].name);
-    types.push_back((*ordered)[i]->dtype());
-    shapes.push_back((*ordered)[i]->shape());
+  for (const Tensor* t : ordered) {
+    types.push_back(t->dtype());
+    shapes.push_back(t->shape());
   }
   for (size_t i = 0; i < cache_.size(); ++i) {
     if (cache_[i]->types == types && cache_[i]->shapes == shapes) {
@@ -142,6 +155,62 @@ Expected<Instance*> Session::instance_for(const Feeds& feeds, std::vector<const 
   return cache_.back()->instance.get();
 }
 
+int64_t Session::slice_size(const std::vector<const Tensor*>& ordered) {
+  if (opts_.batch_slice == 0 || !plan_->observed.empty() || ordered.empty()) return 0;
+  const int64_t n = ordered[0]->rank() ? ordered[0]->dim(0) : 0;
+  std::vector<DataType> types;
+  std::vector<graph::Shape> rows;
+  for (const Tensor* t : ordered) {
+    if (t->rank() == 0 || t->dim(0) != n) return 0;
+    types.push_back(t->dtype());
+    rows.emplace_back(t->shape().begin() + 1, t->shape().end());
+  }
+  if (n < 2) return 0;
+  auto it = std::find_if(splits_.begin(), splits_.end(),
+                         [&](const CachedSplit& c) { return c.types == types && c.rows == rows; });
+  if (it == splits_.end()) {
+    const int threads = opts_.num_threads > 0 ? opts_.num_threads : omp_get_num_procs();
+    splits_.push_back({types, rows, decide_split(*plan_, types, rows, threads)});
+    it = splits_.end() - 1;
+  }
+  if (!it->decision.separable) return 0;
+  const int64_t chunk = opts_.batch_slice > 0 ? opts_.batch_slice : it->decision.chunk;
+  return chunk < n ? chunk : 0;
+}
+
+Expected<std::vector<Tensor>> Session::run_sliced(const std::vector<const Tensor*>& ordered, int64_t chunk) {
+  const int64_t n = ordered[0]->dim(0);
+  std::vector<Tensor> outputs;
+  for (int64_t off = 0; off < n; off += chunk) {
+    const int64_t k = std::min(chunk, n - off);
+    std::vector<Tensor> slices;
+    std::vector<const Tensor*> slice_ptrs;
+    for (const Tensor* t : ordered) {
+      graph::Shape s = t->shape();
+      s[0] = k;
+      const size_t row = t->byte_size() / static_cast<size_t>(n);
+      slices.emplace_back(t->dtype(), s);
+      std::memcpy(slices.back().raw(), static_cast<const uint8_t*>(t->raw()) + static_cast<size_t>(off) * row,
+                  static_cast<size_t>(k) * row);
+    }
+    for (const Tensor& t : slices) slice_ptrs.push_back(&t);
+    AMCT_ASSIGN_OR_RETURN(Instance * inst, instance_for(slice_ptrs));
+    std::vector<Tensor> part;
+    AMCT_RETURN_IF_ERROR(inst->run(*plan_, slice_ptrs, nullptr, &part));
+    for (size_t i = 0; i < part.size(); ++i) {
+      if (off == 0) {
+        graph::Shape s = part[i].shape();
+        s[0] = n;  // dim 0 is the batch: checked by decide_split
+        outputs.emplace_back(part[i].dtype(), s);
+      }
+      const size_t row = part[i].byte_size() / static_cast<size_t>(k);
+      std::memcpy(static_cast<uint8_t*>(outputs[i].raw()) + static_cast<size_t>(off) * row, part[i].raw(),
+                  part[i].byte_size());
+    }
+  }
+  return outputs;
+}
+
 Expected<std::vector<Tensor>> Session::run(const Feeds& feeds, const TensorObserver& observer) {
   try {
     return run_impl(feeds, observer);
@@ -153,7 +222,9 @@ Expected<std::vector<Tensor>> Session::run(const Feeds& feeds, const TensorObser
 Expected<std::vector<Tensor>> Session::run_impl(const Feeds& feeds, const TensorObserver& observer) {
   ScopedThreads threads(opts_.num_threads);
   std::vector<const Tensor*> ordered;
-  AMCT_ASSIGN_OR_RETURN(Instance * inst, instance_for(feeds, &ordered));
+  AMCT_RETURN_IF_ERROR(match_feeds(feeds, &ordered));
+  if (const int64_t chunk = slice_size(ordered); chunk > 0) return run_sliced(ordered, chunk);
+  AMCT_ASSIGN_OR_RETURN(Instance * inst, instance_for(ordered));
   ObservedCallback cb;
   if (observer) {
     cb = [&](size_t k, const Tensor& t) { observer(opts_.observed_tensors[k], t); };
@@ -167,7 +238,8 @@ Expected<std::vector<std::string>> Session::instance_steps(const Feeds& feeds) {
   ScopedThreads threads(opts_.num_threads);
   std::vector<const Tensor*> ordered;
   try {
-    AMCT_ASSIGN_OR_RETURN(Instance * inst, instance_for(feeds, &ordered));
+    AMCT_RETURN_IF_ERROR(match_feeds(feeds, &ordered));
+    AMCT_ASSIGN_OR_RETURN(Instance * inst, instance_for(ordered));
     return inst->describe();
   } catch (const std::bad_alloc&) {
     return error("out of memory while preparing the graph");

@@ -33,6 +33,12 @@ struct SessionOptions {
   std::vector<std::string> inputs;
   // Run the scalar reference kernels instead of oneDNN (slow; the test oracle).
   bool reference_kernels = false;
+  // Run a large batch as slices of a few images when the graph provably treats
+  // images independently (batch_split.h): same results, less memory traffic.
+  // -1: slice size chosen from the activation sizes; 0: never slice; k > 0: at
+  // most k images per slice. Never when tensors are observed (the observer
+  // gets whole batches).
+  int batch_slice = -1;
 };
 
 // Gets each observed tensor right after it is computed, under the name given
@@ -64,12 +70,18 @@ class Session {
   static Expected<std::unique_ptr<Session>> create_impl(const graph::Graph& g, const std::vector<std::string>& outputs,
                                                         const SessionOptions& opts);
   Expected<std::vector<Tensor>> run_impl(const Feeds& feeds, const TensorObserver& observer);
-  Expected<Instance*> instance_for(const Feeds& feeds, std::vector<const Tensor*>* ordered);
+  Status match_feeds(const Feeds& feeds, std::vector<const Tensor*>* ordered) const;
+  Expected<Instance*> instance_for(const std::vector<const Tensor*>& ordered);
+  // The slice size for this run, or 0 to run the batch whole.
+  int64_t slice_size(const std::vector<const Tensor*>& ordered);
+  Expected<std::vector<Tensor>> run_sliced(const std::vector<const Tensor*>& ordered, int64_t chunk);
 
   SessionOptions opts_;
   std::unique_ptr<Plan> plan_;
   struct CachedInstance;
   std::vector<std::unique_ptr<CachedInstance>> cache_;  // most recently used last
+  struct CachedSplit;
+  std::vector<CachedSplit> splits_;  // by feed dtypes and shapes without dim 0
 };
 
 // true if the runtime can execute this op type

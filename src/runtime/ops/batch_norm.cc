@@ -25,6 +25,9 @@ class BatchNormKernel : public Kernel {
     return set_output(out[0], DataType::kFloat, in[0]->shape);
   }
   int inplace_input(const Inputs&, const Outputs&) const override { return 0; }
+  bool per_sample(const Inputs& in, const Outputs&) const override {
+    return in[1]->known && in[2]->known && in[3]->known && in[4]->known;
+  }
   Status compute(const Inputs& in, const Outputs& out) const override {
     const int64_t c = in[0]->shape[3];
     const float* scale = in[1]->as<float>();

@@ -61,6 +61,7 @@ class CastKernel : public Kernel {
       return error("cannot cast from {}", graph::dtype_name(in[0]->dtype));
     return set_output(out[0], dst_, in[0]->shape);
   }
+  bool per_sample(const Inputs&, const Outputs&) const override { return true; }
   Status compute(const Inputs& in, const Outputs& out) const override {
     with_type(in[0]->dtype, [&](auto s) {
       with_type(dst_, [&](auto d) {

@@ -36,6 +36,12 @@ void copy_blocks(const Inputs& in, size_t n_inputs, const std::vector<size_t>& b
 
 class ConcatKernel : public Kernel {
  public:
+  bool per_sample(const Inputs& in, const Outputs&) const override {
+    for (size_t i = 0; i + 1 < in.size(); ++i)
+      if (in[i]->known) return false;
+    auto axis = resolve_axis(in);
+    return axis.ok() && axis.value() != 0;
+  }
   Status infer(const Inputs& in, const Outputs& out) const override {
     if (in.size() < 2) return error("expected at least 2 inputs (values and axis), got {}", in.size());
     const size_t n = in.size() - 1;
@@ -80,6 +86,12 @@ class ConcatKernel : public Kernel {
 class PackKernel : public Kernel {
  public:
   explicit PackKernel(int64_t axis) : axis_(axis) {}
+  bool per_sample(const Inputs& in, const Outputs&) const override {
+    for (const Value* v : in)
+      if (v->known) return false;
+    auto axis = resolve_axis(*in[0]);
+    return axis.ok() && axis.value() != 0;
+  }
   Status infer(const Inputs& in, const Outputs& out) const override {
     if (in.empty()) return error("expected at least 1 input");
     for (size_t i = 1; i < in.size(); ++i)

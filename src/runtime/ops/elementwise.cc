@@ -41,6 +41,7 @@ class UnaryKernel : public Kernel {
     return set_output(out[0], DataType::kFloat, in[0]->shape);
   }
   int inplace_input(const Inputs&, const Outputs&) const override { return 0; }
+  bool per_sample(const Inputs&, const Outputs&) const override { return true; }
   Status compute(const Inputs& in, const Outputs& out) const override {
     const float* x = in[0]->as<float>();
     float* y = out[0]->as<float>();
@@ -175,6 +176,7 @@ class BinaryKernel : public Kernel {
     AMCT_ASSIGN_OR_RETURN(graph::Shape shape, broadcast_shape(in[0]->shape, in[1]->shape));
     return set_output(out[0], t, shape);
   }
+  bool per_sample(const Inputs& in, const Outputs& out) const override { return known_inputs_shared(in, out); }
   int inplace_input(const Inputs& in, const Outputs& out) const override {
     // Only an operand read element-for-element can be overwritten safely.
     if (in[0]->shape == out[0]->shape) return 0;
@@ -236,6 +238,7 @@ class ClipKernel : public Kernel {
     return set_output(out[0], t, in[0]->shape);
   }
   int inplace_input(const Inputs&, const Outputs&) const override { return 0; }
+  bool per_sample(const Inputs& in, const Outputs& out) const override { return known_inputs_shared(in, out); }
   Status compute(const Inputs& in, const Outputs& out) const override {
     const int64_t slo = in[1]->count == 1 ? 0 : 1, shi = in[2]->count == 1 ? 0 : 1;
     auto go = [&](auto tag) {

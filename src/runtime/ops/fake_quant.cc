@@ -74,6 +74,9 @@ class FakeQuantKernel : public Kernel {
     return set_output(out[0], DataType::kFloat, in[0]->shape);
   }
   int inplace_input(const Inputs&, const Outputs&) const override { return 0; }
+  bool per_sample(const Inputs& in, const Outputs&) const override {
+    return mode_ == Mode::kArgs || (in[1]->known && in[2]->known);
+  }
 
   Status compute(const Inputs& in, const Outputs& out) const override {
     const float* x = in[0]->as<float>();

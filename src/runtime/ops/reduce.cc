@@ -25,6 +25,11 @@ class ReduceKernel : public Kernel {
     return set_output(out[0], DataType::kFloat, shape);
   }
 
+  bool per_sample(const Inputs& in, const Outputs&) const override {
+    auto reduced = reduced_dims(*in[0], *in[1]);
+    return reduced.ok() && !reduced->empty() && !reduced.value()[0];
+  }
+
   Status compute(const Inputs& in, const Outputs& out) const override {
     AMCT_ASSIGN_OR_RETURN(std::vector<bool> reduced, reduced_dims(*in[0], *in[1]));
     const Value& x = *in[0];

@@ -17,6 +17,9 @@ Expected<int64_t> int_at(const Value& v, int64_t i) {
 class ViewKernel : public Kernel {
  public:
   bool is_view() const override { return true; }
+  // Same bytes, and the caller checks dim 0 is the batch on both sides: each
+  // row keeps its own contiguous block.
+  bool per_sample(const Inputs&, const Outputs&) const override { return true; }
   Status compute(const Inputs& in, const Outputs& out) const override {
     if (out[0]->data != in[0]->data && in[0]->byte_size()) std::memcpy(out[0]->data, in[0]->data, in[0]->byte_size());
     return Status::ok();
@@ -117,6 +120,7 @@ class ShapeKernel : public Kernel {
  public:
   explicit ShapeKernel(DataType type) : type_(type) {}
   bool reads_data(size_t) const override { return false; }
+  bool per_sample(const Inputs&, const Outputs&) const override { return true; }
   Status infer(const Inputs& in, const Outputs& out) const override {
     if (in.size() != 1) return error("expected 1 input, got {}", in.size());
     return set_output(out[0], type_, {in[0]->rank()});

@@ -17,6 +17,7 @@ class SoftmaxKernel : public Kernel {
     return set_output(out[0], DataType::kFloat, in[0]->shape);
   }
   int inplace_input(const Inputs&, const Outputs&) const override { return 0; }
+  bool per_sample(const Inputs& in, const Outputs&) const override { return in[0]->rank() >= 2; }
   Status compute(const Inputs& in, const Outputs& out) const override {
     const int64_t classes = in[0]->shape.back();
     if (classes == 0) return Status::ok();
