@@ -23,6 +23,7 @@ void register_all(CLI::App& app) {
   register_calibrate(app);
   register_convert(app);
   register_convert_qat(app);
+  register_auto_calibrate(app);
 }
 
 }  // namespace amct::cli

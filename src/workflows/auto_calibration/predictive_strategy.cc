@@ -4,13 +4,6 @@
 #include <cmath>
 
 namespace amct::workflows::auto_calibration {
-namespace {
-
-// Aim a little inside the bound: accuracy is counted in whole images.
-constexpr double kAim = 0.9;
-
-}  // namespace
-
 void PredictiveStrategy::initialize(const RankingInfo& ranking) {
   sorted_ = sort_ranking(ranking);
   const size_t n = sorted_.size();
@@ -42,7 +35,9 @@ long PredictiveStrategy::propose() const {
   const double r_lo = remaining_[static_cast<size_t>(lo_)];
   const double r_hi = remaining_[static_cast<size_t>(hi_)];
   if (!(r_lo > r_hi) || !(loss_lo_ > loss_hi_)) return midpoint;
-  const double aim = kAim * max_loss_;
+  // Aiming inside the bound would overshoot and then walk down one layer at a
+  // time; aiming at it tests the predicted boundary and its neighbour.
+  const double aim = max_loss_;
   for (long k = lo_ + 1; k < hi_; ++k) {
     const double r = remaining_[static_cast<size_t>(k)];
     const double predicted = loss_hi_ + (loss_lo_ - loss_hi_) * (r - r_hi) / (r_lo - r_hi);

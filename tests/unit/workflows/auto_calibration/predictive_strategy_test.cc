@@ -1,0 +1,121 @@
+#include "workflows/auto_calibration/predictive_strategy.h"
+
+#include <gtest/gtest.h>
+
+#include <cstdio>
+#include <random>
+
+#include "unit/workflows/auto_calibration/auto_calibration_test_util.h"
+#include "workflows/auto_calibration/binary_search_strategy.h"
+
+namespace amct::workflows::auto_calibration {
+namespace {
+
+using testing::World;
+
+TEST(PredictiveStrategy, LandsOnTheBoundaryInTwoEvaluations) {
+  World w;
+  for (int i = 0; i < 10; ++i) {
+    w.names.push_back("L" + std::to_string(i));
+    w.damage.push_back(0.1);
+  }
+  w.damage[7] = 5.0;
+  w.damage[2] = 3.0;
+  w.damage[9] = 1.5;
+  PredictiveStrategy p(w.max_loss);
+  std::vector<size_t> rolled;
+  const SearchOutcome out = testing::search(p, w, &rolled);
+  // Exact damages: predicts 3 (passes), checks 2 (fails), keeps 3 (reused).
+  EXPECT_EQ(rolled, (std::vector<size_t>{3, 2, 3}));
+  EXPECT_EQ(out.evaluations, 2);
+  EXPECT_EQ(count_quantized(out.final_config), 7u);
+  EXPECT_TRUE(out.history.back().cached);
+}
+
+World random_world(uint32_t seed, size_t n) {
+  std::mt19937 rng(seed);
+  std::lognormal_distribution<double> dmg(-3.0, 1.5);
+  World w;
+  double total = 0.0;
+  for (size_t i = 0; i < n; ++i) {
+    w.names.push_back("layer_" + std::to_string(i));
+    w.damage.push_back(dmg(rng));
+    total += w.damage.back();
+  }
+  w.max_loss = total * std::uniform_real_distribution<double>(0.02, 0.6)(rng);
+  return w;
+}
+
+// The metric uses the true damage; the ranking a noisy estimate of it.
+SearchOutcome run_noisy(Strategy& s, const World& truth, double noise, uint32_t seed) {
+  std::mt19937 rng(seed);
+  std::lognormal_distribution<double> err(0.0, noise);
+  RankingInfo ranking;
+  for (size_t i = 0; i < truth.names.size(); ++i)
+    ranking.emplace_back(truth.names[i], std::exp(-truth.damage[i] * (noise > 0 ? err(rng) : 1.0)));
+  s.initialize(ranking);
+  auto metric = [&truth](double a, double b) { return truth.metric_eval(a, b); };
+  auto eval = [&truth](const EvalRequest& r) -> Expected<double> { return truth.metric(r.config); };
+  auto out = fine_search(s, metric, 100.0, truth.metric(truth.all_on()), eval);
+  EXPECT_TRUE(out.ok());
+  return out.ok() ? out.value() : SearchOutcome{};
+}
+
+TEST(PredictiveStrategy, SameAnswerAsBinarySearchWithFewerEvaluations) {
+  for (double noise : {0.0, 0.3, 1.0}) {
+    int binary_total = 0, predictive_total = 0;
+    for (uint32_t seed = 1; seed <= 40; ++seed) {
+      const World w = random_world(seed, 54);
+      if (w.metric_eval(100.0, w.metric(w.all_on())).satisfied) continue;
+      BinarySearchStrategy b;
+      PredictiveStrategy p(w.max_loss);
+      const SearchOutcome ob = run_noisy(b, w, noise, seed * 7 + 1);
+      const SearchOutcome op = run_noisy(p, w, noise, seed * 7 + 1);
+      // The loss falls monotonically along any ranking here, so both find the
+      // smallest passing prefix of the same ranking.
+      EXPECT_EQ(ob.final_config, op.final_config) << "seed " << seed << " noise " << noise;
+      EXPECT_EQ(ob.all_rolled_back, op.all_rolled_back);
+      binary_total += ob.evaluations;
+      predictive_total += op.evaluations;
+      if (noise == 0.0) {
+        EXPECT_LE(op.evaluations, 3) << "seed " << seed;
+      }
+    }
+    EXPECT_LT(predictive_total, binary_total) << "noise " << noise;
+    std::printf("ranking noise %.1f: binary %d, predictive %d evaluations over the worlds\n", noise, binary_total,
+                predictive_total);
+  }
+}
+
+TEST(PredictiveStrategy, UninformativeRankingFallsBackToBisection) {
+  World w;
+  for (int i = 0; i < 32; ++i) {
+    w.names.push_back("L" + std::to_string(i));
+    w.damage.push_back(i < 20 ? 1.0 : 0.01);
+  }
+  w.max_loss = 0.5;
+  PredictiveStrategy p(w.max_loss);
+  // Sensitivity 1 everywhere: no damage information at all.
+  RankingInfo flat;
+  for (const auto& n : w.names) flat.emplace_back(n, 1.0);
+  p.initialize(flat);
+  auto metric = [&w](double a, double b) { return w.metric_eval(a, b); };
+  auto eval = [&w](const EvalRequest& r) -> Expected<double> { return w.metric(r.config); };
+  auto out = fine_search(p, metric, 100.0, w.metric(w.all_on()), eval);
+  ASSERT_TRUE(out.ok());
+  EXPECT_EQ(count_quantized(out->final_config), 12u);  // layers 20..31 cost 0.12 < 0.5
+  EXPECT_LE(out->evaluations, 6);
+}
+
+TEST(PredictiveStrategy, SingleLayerEndsAllRolledBack) {
+  World w;
+  w.names = {"only"};
+  w.damage = {2.0};
+  PredictiveStrategy p(w.max_loss);
+  const SearchOutcome out = testing::search(p, w);
+  EXPECT_TRUE(out.all_rolled_back);
+  EXPECT_EQ(out.evaluations, 0);
+}
+
+}  // namespace
+}  // namespace amct::workflows::auto_calibration
