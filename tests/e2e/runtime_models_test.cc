@@ -8,6 +8,8 @@
 #include <random>
 
 #include "formats/tf/graphdef_reader.h"
+#include "graph/passes/fold_batch_norm.h"
+#include "graph/passes/pipeline.h"
 #include "runtime/session.h"
 #include "test_util.h"
 
@@ -263,6 +265,43 @@ TEST(RuntimeModels, EveryTfFrozenGraphLoadsAndRuns) {
       results.push_back(p);
     }
     EXPECT_LE(worst_error(results[0].data<float>(), results[1].data<float>(), results[0].num_elements()), 1e-4f);
+  }
+}
+
+// After the import pipeline and BatchNorm folding (what amct's workflows feed
+// the runtime), every tf_frozen graph gives what the raw graph gives.
+TEST(RuntimeModels, ImportPipelineAndBatchNormFoldingKeepOutputs) {
+  const FrozenCase cases[] = {
+      {"tf_frozen/poets_lock_mobilenet/mobilenet_v3.pb", {}, "input_image", {2, 224, 224, 3},
+       "MobilenetV1/Predictions/Softmax", 10},
+      {"tf_frozen/kws_ds_cnn/DS_CNN_L.pb", {"Reshape_1"}, "Reshape_1", {3, 49, 10, 1}, "labels_softmax", 12},
+  };
+  for (const auto& c : cases) {
+    SCOPED_TRACE(c.path);
+    graph::Graph raw = load(c.path);
+    graph::Graph folded = raw;
+    ASSERT_TRUE(graph::run_import_pipeline(folded, {c.output}).is_ok());
+    auto bn = graph::fold_batch_norm(folded, {});
+    ASSERT_TRUE(bn.ok()) << bn.status().message();
+    EXPECT_FALSE(bn->empty());
+    const Tensor x = [&] {
+      Tensor t(graph::DataType::kFloat, c.shape);
+      std::mt19937 rng(3);
+      std::uniform_real_distribution<float> dist(-1.0f, 1.0f);
+      for (int64_t i = 0; i < t.num_elements(); ++i) t.data<float>()[i] = dist(rng);
+      return t;
+    }();
+    std::vector<Tensor> results;
+    for (const graph::Graph* g : {&raw, &folded}) {
+      SessionOptions opts;
+      opts.inputs = c.inputs;
+      auto session = Session::create(*g, {c.output}, opts);
+      ASSERT_TRUE(session.ok()) << session.status().message();
+      auto out = (*session)->run({{c.feed, x}});
+      ASSERT_TRUE(out.ok()) << out.status().message();
+      results.push_back((*out)[0]);
+    }
+    EXPECT_LE(worst_error(results[1].data<float>(), results[0].data<float>(), results[0].num_elements()), 1e-4f);
   }
 }
 
