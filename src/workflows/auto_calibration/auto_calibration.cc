@@ -31,6 +31,13 @@ constexpr char kOriginalCacheFile[] = "accuracy_based_auto_calibration_original_
 
 double since(Clock::time_point t) { return std::chrono::duration<double>(Clock::now() - t).count(); }
 
+// Before the strategy has a ranking: a binary search over n layers takes at most this many steps.
+int search_steps_bound(size_t n) {
+  int steps = 0;
+  for (; n > 0; n /= 2) ++steps;
+  return steps;
+}
+
 // Counts evaluations and prints an ETA from their mean duration.
 class EvalClock {
  public:
@@ -202,7 +209,7 @@ Expected<AutoCalibrationResult> accuracy_based_auto_calibration(const AutoCalibr
     log::info(kFunc, "original model: metric {} reused from {}", *cached, cache_file);
   } else {
     AMCT_ASSIGN_OR_RETURN(auto runner, make_runner(model.graph, model, o.threads));
-    clock.before("original model", 1 + strategy->max_remaining_steps());
+    clock.before("original model", 1 + search_steps_bound(all_on.size()));
     auto acc = evaluator.evaluate(runner->view(), "eval original");
     if (!acc.ok()) return acc.status().with_context("evaluating the original model");
     clock.after();
@@ -233,7 +240,8 @@ Expected<AutoCalibrationResult> accuracy_based_auto_calibration(const AutoCalibr
   {
     AMCT_ASSIGN_OR_RETURN(auto qm, build_candidate(model, full, all_on, o.record_file, quantized_name));
     AMCT_ASSIGN_OR_RETURN(auto runner, make_runner(qm.graph, model, o.threads));
-    clock.before(fmt::format("global quantized model ({} layers)", qm.quantized_layers), strategy->max_remaining_steps());
+    clock.before(fmt::format("global quantized model ({} layers)", qm.quantized_layers),
+                 search_steps_bound(all_on.size()));
     auto acc = evaluator.evaluate(runner->view(), "eval global");
     if (!acc.ok()) return acc.status().with_context("evaluating the global quantized model");
     clock.after();
@@ -272,6 +280,7 @@ Expected<AutoCalibrationResult> accuracy_based_auto_calibration(const AutoCalibr
     res.saved_accuracy = res.global_accuracy;
     log::info(kFunc, "The model satisfy the requirement after all layers are quantized, automatic calibration succeed!");
   } else if (!res.ranking.empty()) {
+    strategy->set_original_metric(res.original_accuracy);
     strategy->initialize(res.ranking);
     const ConfigEvaluator evaluate = [&](const EvalRequest& req) -> Expected<double> {
       AMCT_ASSIGN_OR_RETURN(auto qm, build_candidate(model, full, req.config, o.record_file, quantized_name));
@@ -351,6 +360,21 @@ Expected<AutoCalibrationResult> accuracy_based_auto_calibration(const AutoCalibr
   log::info(kFunc, "{} of {} layers kept INT8; {} model evaluations; {:.1f} s; report: {}", res.layers_quantized,
             res.layers_searched, res.evaluations, res.seconds, res.report_path);
   return res;
+}
+
+Expected<AutoCalibrationResult> accuracy_based_auto_calibration(
+    const std::string& model_file, const std::vector<std::string>& outputs, const std::string& record_file,
+    const std::string& config_file, const std::string& save_dir, Evaluator& evaluator, const std::string& strategy,
+    const std::string& sensitivity) {
+  AutoCalibrationOptions o;
+  o.model_file = model_file;
+  o.outputs = outputs;
+  o.record_file = record_file;
+  o.config_file = config_file;
+  o.save_dir = save_dir;
+  o.strategy = strategy;
+  o.sensitivity = sensitivity;
+  return accuracy_based_auto_calibration(o, evaluator);
 }
 
 }  // namespace amct::workflows::auto_calibration

@@ -58,9 +58,18 @@ struct AutoCalibrationResult {
   std::string model_path, quant_map_path, report_path, ranking_path, history_path, final_config_path;
 };
 
+// `strategy` / `sensitivity`: user objects (AMCT lets them be instances), or
+// null for the ones named in `options`.
 Expected<AutoCalibrationResult> accuracy_based_auto_calibration(const AutoCalibrationOptions& options,
                                                                 Evaluator& evaluator, Strategy* strategy = nullptr,
                                                                 const Sensitivity* sensitivity = nullptr);
+// AMCT's signature: accuracy_based_auto_calibration(model_file, outputs,
+// record_file, config_file, save_dir, evaluator, strategy='BinarySearch',
+// sensitivity='CosineSimilarity').
+Expected<AutoCalibrationResult> accuracy_based_auto_calibration(
+    const std::string& model_file, const std::vector<std::string>& outputs, const std::string& record_file,
+    const std::string& config_file, const std::string& save_dir, Evaluator& evaluator,
+    const std::string& strategy = "BinarySearch", const std::string& sensitivity = "CosineSimilarity");
 
 // The pre-search config.json at `out_path`: `user_config` copied when it is a
 // .json, else built by create_quant_config (from the simple .cfg when given);

@@ -29,18 +29,26 @@ RollBackConfig PredictiveStrategy::config_for(long k) const {
   return c;
 }
 
+double PredictiveStrategy::transform(double loss) const {
+  if (!ceiling_ || !(*ceiling_ > 0.0)) return loss;
+  // Saturating model: accuracy = C * exp(-u), so u = -ln(1 - loss/C).
+  const double ratio = std::min(loss / *ceiling_, 1.0 - 1e-9);
+  return -std::log(1.0 - ratio);
+}
+
 long PredictiveStrategy::propose() const {
   const long midpoint = (lo_ + hi_) / 2;
   if (stalls_ >= 2) return midpoint;
   const double r_lo = remaining_[static_cast<size_t>(lo_)];
   const double r_hi = remaining_[static_cast<size_t>(hi_)];
-  if (!(r_lo > r_hi) || !(loss_lo_ > loss_hi_)) return midpoint;
+  const double u_lo = transform(loss_lo_), u_hi = transform(loss_hi_);
+  if (!(r_lo > r_hi) || !(u_lo > u_hi)) return midpoint;
   // Aiming inside the bound would overshoot and then walk down one layer at a
   // time; aiming at it tests the predicted boundary and its neighbour.
-  const double aim = max_loss_;
+  const double aim = transform(max_loss_);
   for (long k = lo_ + 1; k < hi_; ++k) {
     const double r = remaining_[static_cast<size_t>(k)];
-    const double predicted = loss_hi_ + (loss_lo_ - loss_hi_) * (r - r_hi) / (r_lo - r_hi);
+    const double predicted = u_hi + (u_lo - u_hi) * (r - r_hi) / (r_lo - r_hi);
     if (predicted < aim) return k;
   }
   return hi_ - 1;

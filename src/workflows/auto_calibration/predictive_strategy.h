@@ -2,15 +2,21 @@
 // measure the loss, not just pass/fail, and the sensitivities say how much
 // damage each layer does (d = -ln(sensitivity); for the output-KL measure
 // that is the KL itself). Rolling back the k most sensitive layers leaves
-// R(k) = sum of the remaining d; the loss is interpolated linearly in R
-// between the nearest failing (lo) and passing (hi) k, and the next k is
-// where the prediction crosses the bound (regula falsi on a bracket). Steps
-// that shrink the bracket by less than half twice in a row are followed by a
-// midpoint step, so a poor ranking costs at most about twice binary search.
-// It stops when hi = lo + 1: the smallest passing k in ranking order, the
-// same answer binary search gives when the loss falls monotonically in k.
+// R(k) = sum of the remaining d. The loss is interpolated between the nearest
+// failing (lo) and passing (hi) k, linearly in R, and the next k is where the
+// prediction crosses the bound (regula falsi on a bracket).
+// Accuracy cannot fall below zero, so when many damaged layers compound the
+// loss saturates at the original metric C: interpolating u = -ln(1 - loss/C)
+// instead of the loss (u is additive when each layer scales the accuracy by
+// a factor) keeps a catastrophic global run from making the first guess far
+// too optimistic. Steps that shrink the bracket by less than half twice in a
+// row are followed by a midpoint step, so a poor ranking costs at most about
+// twice binary search. It stops when hi = lo + 1: the smallest passing k in
+// ranking order, the answer binary search gives when the loss falls
+// monotonically in k.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -26,12 +32,15 @@ class PredictiveStrategy : public Strategy {
   void initialize(const RankingInfo& ranking) override;
   StrategyResult update_quant_config(const MetricEval& metric_eval) override;
   int max_remaining_steps() const override;
+  void set_original_metric(double metric) override { ceiling_ = metric; }
 
  private:
   long propose() const;
+  double transform(double loss) const;  // u(loss), or the loss itself
   RollBackConfig config_for(long k) const;  // the first k sorted layers rolled back
 
   double max_loss_;
+  std::optional<double> ceiling_;  // the original metric: the loss cannot exceed it
   RankingInfo sorted_;
   std::vector<double> remaining_;  // remaining_[k] = R(k), size n+1
   bool init_ = true;

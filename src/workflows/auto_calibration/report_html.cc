@@ -33,6 +33,23 @@ std::string short_name(const std::string& s, size_t max = 46) {
   return "\xE2\x80\xA6" + s.substr(s.size() - (max - 1));
 }
 
+// The "scope/" prefix every layer name shares (e.g. "MobilenetV1/"), left off in the plots.
+std::string common_scope(const RankingInfo& r) {
+  if (r.empty()) return "";
+  std::string p = r[0].first;
+  for (const auto& [name, v] : r) {
+    size_t n = 0;
+    while (n < p.size() && n < name.size() && p[n] == name[n]) ++n;
+    p.resize(n);
+  }
+  const size_t slash = p.rfind('/');
+  return slash == std::string::npos ? "" : p.substr(0, slash + 1);
+}
+
+std::string plot_name(const std::string& name, const std::string& scope) {
+  return short_name(name.compare(0, scope.size(), scope) == 0 ? name.substr(scope.size()) : name);
+}
+
 double damage(double sens) {
   const double d = -std::log(std::max(sens, 1e-300));
   return std::isfinite(d) && d > 0 ? d : 0.0;
@@ -54,6 +71,7 @@ std::string fmt_acc(std::optional<double> v) { return v ? fmt::format("{:.3f}", 
 
 std::string sensitivity_svg(const ReportData& d) {
   const RankingInfo r = ranking(d);
+  const std::string scope = common_scope(r);
   const auto fin = final_map(d);
   const int label_w = 330, bar_w = 470, row_h = 16, top = 34, right = 90;
   const int width = label_w + bar_w + right;
@@ -77,8 +95,8 @@ std::string sensitivity_svg(const ReportData& d) {
       "viewBox=\"0 0 {} {}\" font-family=\"sans-serif\" font-size=\"11\">\n",
       width, height, width, height);
   s += fmt::format("<text x=\"{}\" y=\"14\" font-size=\"12\">damage = &#8722;ln(sensitivity), {} scale; "
-                   "most sensitive first</text>\n",
-                   label_w, log_scale ? "log" : "linear");
+                   "most sensitive first{}</text>\n",
+                   label_w, log_scale ? "log" : "linear", scope.empty() ? "" : "; names without \"" + esc(scope) + "\"");
   // Axis ticks.
   std::vector<double> ticks;
   if (dmax > 0 && log_scale) {
@@ -102,7 +120,7 @@ std::string sensitivity_svg(const ReportData& d) {
     s += fmt::format("<g class=\"layer-bar\"><title>{} &#10;sensitivity {:.8g} ({})</title>", esc(name), sens,
                      int8 ? "INT8" : "rolled back to float");
     s += fmt::format("<text x=\"{}\" y=\"{}\" text-anchor=\"end\">{}</text>", label_w - 6, y + 11,
-                     esc(short_name(name)));
+                     esc(plot_name(name, scope)));
     s += fmt::format("<rect x=\"{}\" y=\"{}\" width=\"{:.1f}\" height=\"{}\" fill=\"{}\"/>", label_w, y + 2, w,
                      row_h - 4, int8 ? kInt8Color : kFloatColor);
     s += fmt::format("<text x=\"{:.1f}\" y=\"{}\" fill=\"#333\">{:.6f}</text></g>\n", label_w + w + 4, y + 11, sens);
@@ -184,6 +202,7 @@ std::string steps_svg(const ReportData& d) {
 
 std::string rollback_svg(const ReportData& d) {
   const RankingInfo r = ranking(d);
+  const std::string scope = common_scope(r);
   const size_t m = d.history.size();
   const int label_w = 330, cell = 14, top = 40;
   const int width = label_w + cell * static_cast<int>(m + 2) + 20;
@@ -207,7 +226,7 @@ std::string rollback_svg(const ReportData& d) {
     const std::string& name = r[row].first;
     const int y = top + cell * static_cast<int>(row);
     s += fmt::format("<text x=\"{}\" y=\"{}\" text-anchor=\"end\">{}</text>", label_w - 6, y + 10,
-                     esc(short_name(name)));
+                     esc(plot_name(name, scope)));
     for (size_t c = 0; c <= m; ++c) {
       bool on = false;
       if (c == m) {

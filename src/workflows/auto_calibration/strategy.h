@@ -36,6 +36,9 @@ class Strategy {
   virtual StrategyResult update_quant_config(const MetricEval& metric_eval) = 0;
   // Upper bound on the configs still to be tried (for the ETA).
   virtual int max_remaining_steps() const = 0;
+  // Extension to AMCT's interface, called before initialize(): the original
+  // model's metric (for accuracy-like metrics, the largest possible loss).
+  virtual void set_original_metric(double /*metric*/) {}
 };
 
 // Layers sorted by ascending sensitivity; ties keep layer order (Python's stable sort).

@@ -187,6 +187,16 @@ TEST(AutoCalibration, OriginalMetricIsCachedAcrossRuns) {
   EXPECT_DOUBLE_EQ(b->original_accuracy, a->original_accuracy);
 }
 
+TEST(AutoCalibration, AmctSignature) {
+  Workspace r = setup(false, false);
+  TinyEvaluator ev(1e6);
+  auto res = accuracy_based_auto_calibration(r.opts.model_file, {"prob"}, r.opts.record_file, r.opts.config_file,
+                                             r.opts.save_dir, ev, "BinarySearch", "CosineSimilarity");
+  ASSERT_TRUE(res.ok()) << res.status().message();
+  EXPECT_TRUE(res->global_satisfied);
+  EXPECT_TRUE(fs::exists(r.dir + "/out/tiny_quantized.pb"));
+}
+
 TEST(AutoCalibration, BadInput) {
   Workspace r = setup(false, false);
   TinyEvaluator ev(1.0);

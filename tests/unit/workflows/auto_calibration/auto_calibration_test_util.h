@@ -97,11 +97,14 @@ inline std::string write_tiny_model(const std::string& dir, bool outlier) {
 }
 
 // A search world with known damage: layer i costs damage[i] metric points
-// while quantized; the metric is 100 - sum(damage of quantized layers).
+// while quantized; the metric is 100 - sum(damage of quantized layers), or
+// with `saturating` original * exp(-sum) (accuracy that cannot go below 0).
 struct World {
   std::vector<std::string> names;
   std::vector<double> damage;
   double max_loss = 1.0;
+  double original = 100.0;
+  bool saturating = false;
 
   RankingInfo ranking() const {
     RankingInfo r;
@@ -109,11 +112,11 @@ struct World {
     return r;
   }
   double metric(const RollBackConfig& c) const {
-    double m = 100.0;
+    double sum = 0.0;
     for (const auto& [name, on] : c)
       for (size_t i = 0; i < names.size(); ++i)
-        if (on && names[i] == name) m -= damage[i];
-    return m;
+        if (on && names[i] == name) sum += damage[i];
+    return saturating ? original * std::exp(-sum) : original - sum;
   }
   MetricEval metric_eval(double original, double current) const {
     return {original - current < max_loss, original - current};
@@ -128,11 +131,12 @@ struct World {
 // Runs fine_search on the world; `rolled` receives the number of rolled-back
 // layers of each evaluated (or reused) step.
 inline SearchOutcome search(Strategy& s, const World& w, std::vector<size_t>* rolled = nullptr) {
+  s.set_original_metric(w.original);
   s.initialize(w.ranking());
   const double global = w.metric(w.all_on());
   auto metric = [&w](double a, double b) { return w.metric_eval(a, b); };
   auto eval = [&w](const EvalRequest& r) -> Expected<double> { return w.metric(r.config); };
-  auto out = fine_search(s, metric, 100.0, global, eval);
+  auto out = fine_search(s, metric, w.original, global, eval);
   EXPECT_TRUE(out.ok()) << out.status().message();
   if (!out.ok()) return {};
   if (rolled)

@@ -47,43 +47,87 @@ World random_world(uint32_t seed, size_t n) {
 }
 
 // The metric uses the true damage; the ranking a noisy estimate of it.
-SearchOutcome run_noisy(Strategy& s, const World& truth, double noise, uint32_t seed) {
+SearchOutcome run_noisy(Strategy& s, const World& truth, double noise, uint32_t seed, bool tell_original = true) {
   std::mt19937 rng(seed);
   std::lognormal_distribution<double> err(0.0, noise);
   RankingInfo ranking;
   for (size_t i = 0; i < truth.names.size(); ++i)
     ranking.emplace_back(truth.names[i], std::exp(-truth.damage[i] * (noise > 0 ? err(rng) : 1.0)));
+  if (tell_original) s.set_original_metric(truth.original);
   s.initialize(ranking);
   auto metric = [&truth](double a, double b) { return truth.metric_eval(a, b); };
   auto eval = [&truth](const EvalRequest& r) -> Expected<double> { return truth.metric(r.config); };
-  auto out = fine_search(s, metric, 100.0, truth.metric(truth.all_on()), eval);
+  auto out = fine_search(s, metric, truth.original, truth.metric(truth.all_on()), eval);
   EXPECT_TRUE(out.ok());
   return out.ok() ? out.value() : SearchOutcome{};
 }
 
 TEST(PredictiveStrategy, SameAnswerAsBinarySearchWithFewerEvaluations) {
   for (double noise : {0.0, 0.3, 1.0}) {
-    int binary_total = 0, predictive_total = 0;
+    int binary_total = 0, predictive_total = 0, linear_total = 0;
     for (uint32_t seed = 1; seed <= 40; ++seed) {
       const World w = random_world(seed, 54);
-      if (w.metric_eval(100.0, w.metric(w.all_on())).satisfied) continue;
+      if (w.metric_eval(w.original, w.metric(w.all_on())).satisfied) continue;
       BinarySearchStrategy b;
-      PredictiveStrategy p(w.max_loss);
+      PredictiveStrategy p(w.max_loss), linear(w.max_loss);
       const SearchOutcome ob = run_noisy(b, w, noise, seed * 7 + 1);
       const SearchOutcome op = run_noisy(p, w, noise, seed * 7 + 1);
-      // The loss falls monotonically along any ranking here, so both find the
+      // Additive damage: the plain linear model (no ceiling) is exact.
+      const SearchOutcome ol = run_noisy(linear, w, noise, seed * 7 + 1, false);
+      // The loss falls monotonically along any ranking here, so all find the
       // smallest passing prefix of the same ranking.
       EXPECT_EQ(ob.final_config, op.final_config) << "seed " << seed << " noise " << noise;
+      EXPECT_EQ(ob.final_config, ol.final_config) << "seed " << seed << " noise " << noise;
       EXPECT_EQ(ob.all_rolled_back, op.all_rolled_back);
       binary_total += ob.evaluations;
       predictive_total += op.evaluations;
+      linear_total += ol.evaluations;
       if (noise == 0.0) {
-        EXPECT_LE(op.evaluations, 3) << "seed " << seed;
+        EXPECT_LE(ol.evaluations, 3) << "seed " << seed;
       }
     }
     EXPECT_LT(predictive_total, binary_total) << "noise " << noise;
-    std::printf("ranking noise %.1f: binary %d, predictive %d evaluations over the worlds\n", noise, binary_total,
-                predictive_total);
+    EXPECT_LT(linear_total, binary_total) << "noise " << noise;
+    std::printf("additive loss, ranking noise %.1f: binary %d, predictive %d (without the ceiling %d) evaluations\n",
+                noise, binary_total, predictive_total, linear_total);
+  }
+}
+
+// Per-tensor weights on every layer: each layer scales the accuracy down, the
+// global model is near chance, and the loss saturates at the original metric.
+TEST(PredictiveStrategy, SaturatingLossUsesTheOriginalMetricAsCeiling) {
+  for (size_t n : {29u, 54u}) {
+    int binary_total = 0, predictive_total = 0, linear_total = 0;
+    for (uint32_t seed = 1; seed <= 40; ++seed) {
+      std::mt19937 rng(seed);
+      std::lognormal_distribution<double> dmg(-2.0, 1.2);
+      World w;
+      w.saturating = true;
+      w.original = 70.0;
+      w.max_loss = 0.5;
+      double sum = 0.0;
+      for (size_t i = 0; i < n; ++i) {
+        w.names.push_back("layer_" + std::to_string(i));
+        w.damage.push_back(dmg(rng));
+        sum += w.damage.back();
+      }
+      const double global_u = std::uniform_real_distribution<double>(1.0, 5.0)(rng);
+      for (auto& d : w.damage) d *= global_u / sum;
+      BinarySearchStrategy b;
+      PredictiveStrategy p(w.max_loss), linear(w.max_loss);
+      const SearchOutcome ob = run_noisy(b, w, 0.3, seed);
+      const SearchOutcome op = run_noisy(p, w, 0.3, seed);
+      const SearchOutcome ol = run_noisy(linear, w, 0.3, seed, false);
+      EXPECT_EQ(ob.final_config, op.final_config) << "seed " << seed;
+      EXPECT_EQ(ob.final_config, ol.final_config) << "seed " << seed;
+      binary_total += ob.evaluations;
+      predictive_total += op.evaluations;
+      linear_total += ol.evaluations;
+    }
+    EXPECT_LT(predictive_total, binary_total) << n;
+    EXPECT_LE(predictive_total, linear_total) << n;
+    std::printf("%zu layers, saturating loss: binary %d, predictive %d (without the ceiling %d) evaluations\n", n,
+                binary_total, predictive_total, linear_total);
   }
 }
 
