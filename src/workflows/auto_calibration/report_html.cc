@@ -130,54 +130,73 @@ std::string sensitivity_svg(const ReportData& d) {
   return s;
 }
 
+// Loss (original - metric) per step on a symmetric-log axis: a near-chance
+// global model and the steps a fraction of a point around the bound share
+// one readable plot.
 std::string steps_svg(const ReportData& d) {
-  const int width = 900, height = 340, left = 70, right = 30, top = 30, bottom = 50;
+  const int width = 900, height = 360, left = 70, right = 190, top = 30, bottom = 50;
   const size_t m = d.history.size();
   std::vector<std::optional<double>> acc(m);
   for (size_t i = 0; i < m; ++i) acc[i] = d.history[i].accuracy;
   if (m > 0 && !acc[0]) acc[0] = d.global_accuracy;
-  double lo = d.original_accuracy, hi = d.original_accuracy;
-  for (const auto& a : acc)
-    if (a) lo = std::min(lo, *a), hi = std::max(hi, *a);
-  if (d.max_loss) lo = std::min(lo, d.original_accuracy - *d.max_loss);
-  const double pad = std::max(0.5, (hi - lo) * 0.08);
+  auto loss_of = [&](size_t i) { return acc[i] ? d.original_accuracy - *acc[i] : 0.0; };
+  const double unit = d.max_loss ? std::max(*d.max_loss / 4.0, 1e-9) : 0.1;
+  auto T = [&](double v) { return (v < 0 ? -1.0 : 1.0) * std::log10(1.0 + std::fabs(v) / unit); };
+  double lo = T(0.0), hi = T(d.max_loss.value_or(0.0));
+  for (size_t i = 0; i < m; ++i) lo = std::min(lo, T(loss_of(i))), hi = std::max(hi, T(loss_of(i)));
+  const double pad = std::max(0.2, (hi - lo) * 0.1);
   lo -= pad;
   hi += pad;
   const double pw = width - left - right, ph = height - top - bottom;
-  auto X = [&](size_t i) { return left + (m <= 1 ? pw / 2 : pw * static_cast<double>(i) / static_cast<double>(m - 1)); };
-  auto Y = [&](double v) { return top + ph * (hi - v) / (hi - lo); };
+  // Points stay 20 px inside the frame so their labels do too.
+  auto X = [&](size_t i) {
+    return left + 20 + (m <= 1 ? (pw - 40) / 2 : (pw - 40) * static_cast<double>(i) / static_cast<double>(m - 1));
+  };
+  // Larger loss plots lower, as a lower metric would.
+  auto Y = [&](double loss) { return top + ph * (T(loss) - lo) / (hi - lo); };
   std::string s = fmt::format(
       "<svg id=\"steps-chart\" xmlns=\"http://www.w3.org/2000/svg\" width=\"{}\" height=\"{}\" viewBox=\"0 0 {} {}\" "
       "font-family=\"sans-serif\" font-size=\"11\">\n",
       width, height, width, height);
   s += fmt::format("<rect x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" fill=\"#fafafa\" stroke=\"#bbb\"/>\n", left, top,
                    pw, ph);
-  for (int k = 0; k <= 4; ++k) {
-    const double v = lo + (hi - lo) * k / 4.0;
-    s += fmt::format("<text x=\"{}\" y=\"{:.1f}\" text-anchor=\"end\" fill=\"#555\">{:.2f}</text>\n", left - 6,
+  // Ticks: 0, the bound, and 1-2-5 steps of each decade that fits.
+  std::vector<double> ticks = {0.0};
+  if (d.max_loss) ticks.push_back(*d.max_loss);
+  for (double dec = 0.01; dec <= 1000.0; dec *= 10.0)
+    for (double f : {1.0, 2.0, 5.0})
+      for (double sign : {1.0, -1.0}) {
+        const double v = sign * f * dec;
+        const double t = T(v);
+        if (t <= lo || t >= hi || std::fabs(Y(v) - Y(0.0)) < 14.0) continue;
+        if (d.max_loss && std::fabs(Y(v) - Y(*d.max_loss)) < 14.0) continue;
+        bool crowded = false;
+        for (double u : ticks) crowded = crowded || std::fabs(Y(v) - Y(u)) < 14.0;
+        if (!crowded) ticks.push_back(v);
+      }
+  for (double v : ticks) {
+    s += fmt::format("<line x1=\"{}\" y1=\"{:.1f}\" x2=\"{}\" y2=\"{:.1f}\" stroke=\"#e4e4e4\"/>", left, Y(v),
+                     left + pw, Y(v));
+    s += fmt::format("<text x=\"{}\" y=\"{:.1f}\" text-anchor=\"end\" fill=\"#555\">{:g}</text>\n", left - 6,
                      Y(v) + 4, v);
   }
-  s += fmt::format("<text x=\"16\" y=\"{}\" transform=\"rotate(-90 16 {})\" text-anchor=\"middle\">metric</text>\n",
+  s += fmt::format("<text x=\"16\" y=\"{}\" transform=\"rotate(-90 16 {})\" text-anchor=\"middle\">loss = original "
+                   "&#8722; metric (symlog)</text>\n",
                    top + ph / 2, top + ph / 2);
   auto hline = [&](double v, const char* color, const std::string& label) {
     s += fmt::format("<line x1=\"{}\" y1=\"{:.1f}\" x2=\"{}\" y2=\"{:.1f}\" stroke=\"{}\" stroke-dasharray=\"6 4\"/>",
                      left, Y(v), left + pw, Y(v), color);
-    s += fmt::format("<text x=\"{}\" y=\"{:.1f}\" text-anchor=\"end\" fill=\"{}\">{}</text>\n", left + pw - 4,
-                     Y(v) - 4, color, esc(label));
+    s += fmt::format("<text x=\"{}\" y=\"{:.1f}\" fill=\"{}\">{}</text>\n", left + pw + 6, Y(v) + 4, color,
+                     esc(label));
   };
-  hline(d.original_accuracy, "#555", fmt::format("original {:.3f}", d.original_accuracy));
-  if (d.max_loss)
-    hline(d.original_accuracy - *d.max_loss, "#ff7f0e",
-          fmt::format("bound: loss < {} ({:.3f})", *d.max_loss, d.original_accuracy - *d.max_loss));
+  hline(0.0, "#555", fmt::format("original: {:.3f}", d.original_accuracy));
+  if (d.max_loss) hline(*d.max_loss, "#ff7f0e", fmt::format("bound: loss < {}", *d.max_loss));
   std::string points;
-  for (size_t i = 0; i < m; ++i) {
-    const double v = acc[i] ? *acc[i] : d.original_accuracy;
-    points += fmt::format("{:.1f},{:.1f} ", X(i), Y(v));
-  }
+  for (size_t i = 0; i < m; ++i) points += fmt::format("{:.1f},{:.1f} ", X(i), Y(loss_of(i)));
   if (m > 1) s += "<polyline fill=\"none\" stroke=\"#888\" points=\"" + points + "\"/>\n";
   for (size_t i = 0; i < m; ++i) {
     const auto& r = d.history[i];
-    const double v = acc[i] ? *acc[i] : d.original_accuracy;
+    const double y = Y(loss_of(i));
     const bool hollow = !acc[i];
     const char* color = r.metric_eval.satisfied ? kPassColor : kFloatColor;
     const size_t q = count_quantized(r.roll_back_config);
@@ -187,14 +206,16 @@ std::string steps_svg(const ReportData& d) {
                      r.metric_eval.satisfied ? "meets the bound" : "misses the bound",
                      r.cached ? " (reused)" : "");
     s += fmt::format("<circle cx=\"{:.1f}\" cy=\"{:.1f}\" r=\"6\" fill=\"{}\" stroke=\"{}\" stroke-width=\"2\"/>",
-                     X(i), Y(v), hollow ? "white" : color, color);
-    s += fmt::format("<text x=\"{:.1f}\" y=\"{:.1f}\" text-anchor=\"middle\">{}/{}</text>", X(i), Y(v) - 10, q,
+                     X(i), y, hollow ? "white" : color, color);
+    s += fmt::format("<text x=\"{:.1f}\" y=\"{:.1f}\" text-anchor=\"middle\">{}/{}</text>", X(i), y - 10, q,
                      r.roll_back_config.size());
+    s += fmt::format("<text x=\"{:.1f}\" y=\"{:.1f}\" text-anchor=\"middle\" fill=\"#555\">{}</text>", X(i), y + 18,
+                     acc[i] ? fmt::format("{:.2f}", *acc[i]) : std::string("float"));
     s += fmt::format("<text x=\"{:.1f}\" y=\"{}\" text-anchor=\"middle\" fill=\"#555\">{}</text></g>\n", X(i),
                      top + ph + 16, i == 0 ? std::string("global") : std::to_string(i));
   }
-  s += fmt::format("<text x=\"{}\" y=\"{}\" text-anchor=\"middle\">search step (labels: INT8 layers / searched)"
-                   "</text>\n",
+  s += fmt::format("<text x=\"{}\" y=\"{}\" text-anchor=\"middle\">search step (above a point: INT8 layers / "
+                   "searched; below: the metric)</text>\n",
                    left + pw / 2, height - 10);
   s += "</svg>\n";
   return s;
@@ -314,7 +335,7 @@ std::string render_report_html(const ReportData& d) {
        "<span style=\"background:#2ca02c\"></span>step meets the bound"
        "<span style=\"background:#d9d9d9\"></span>float during a step</p>\n";
   h += "<h2>Per-layer sensitivity</h2>\n" + sensitivity_svg(d);
-  h += "<h2>Metric after each search step</h2>\n" + steps_svg(d);
+  h += "<h2>Loss after each search step</h2>\n" + steps_svg(d);
   h += "<h2>Layers quantized at each step</h2>\n<p>Rows: layers, most sensitive first. Columns: the global run (G), "
        "each search step, and the final model.</p>\n" +
        rollback_svg(d);
