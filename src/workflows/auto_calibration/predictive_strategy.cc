@@ -46,9 +46,21 @@ long PredictiveStrategy::propose() const {
   // Aiming inside the bound would overshoot and then walk down one layer at a
   // time; aiming at it tests the predicted boundary and its neighbour.
   const double aim = transform(max_loss_);
+  // Both ends measured with some loss: secant in log-log (u = a * R^p), which
+  // follows a loss that grows faster or slower than the damage sum. Else a
+  // straight line (through the all-rolled-back origin at first).
+  const bool power_law = r_hi > 0.0 && u_hi > 0.0;
   for (long k = lo_ + 1; k < hi_; ++k) {
     const double r = remaining_[static_cast<size_t>(k)];
-    const double predicted = u_hi + (u_lo - u_hi) * (r - r_hi) / (r_lo - r_hi);
+    double predicted;
+    if (power_law) {
+      predicted = r <= 0.0 ? 0.0
+                           : std::exp(std::log(u_hi) + (std::log(u_lo) - std::log(u_hi)) *
+                                                           (std::log(r) - std::log(r_hi)) /
+                                                           (std::log(r_lo) - std::log(r_hi)));
+    } else {
+      predicted = u_hi + (u_lo - u_hi) * (r - r_hi) / (r_lo - r_hi);
+    }
     if (predicted < aim) return k;
   }
   return hi_ - 1;

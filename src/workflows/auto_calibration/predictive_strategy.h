@@ -3,8 +3,11 @@
 // damage each layer does (d = -ln(sensitivity); for the output-KL measure
 // that is the KL itself). Rolling back the k most sensitive layers leaves
 // R(k) = sum of the remaining d. The loss is interpolated between the nearest
-// failing (lo) and passing (hi) k, linearly in R, and the next k is where the
-// prediction crosses the bound (regula falsi on a bracket).
+// failing (lo) and passing (hi) k, and the next k is where the prediction
+// crosses the bound (regula falsi on a bracket): linearly in R while one end
+// has no measurable loss (at first: all rolled back, loss 0), else along the
+// power law u = a * R^p through both ends, so a loss that grows faster or
+// slower than the damage sum is followed after one step.
 // Accuracy cannot fall below zero, so when many damaged layers compound the
 // loss saturates at the original metric C: interpolating u = -ln(1 - loss/C)
 // instead of the loss (u is additive when each layer scales the accuracy by

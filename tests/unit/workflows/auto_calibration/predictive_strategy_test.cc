@@ -131,6 +131,64 @@ TEST(PredictiveStrategy, SaturatingLossUsesTheOriginalMetricAsCeiling) {
   }
 }
 
+// u = -ln(metric/original) grows as (damage sum)^p: p != 1 is what the
+// additive model gets wrong and the power-law secant follows.
+TEST(PredictiveStrategy, PowerLawLoss) {
+  for (double p_exp : {0.7, 1.0, 1.4}) {
+    int binary_total = 0, predictive_total = 0;
+    for (uint32_t seed = 1; seed <= 40; ++seed) {
+      std::mt19937 rng(seed);
+      std::lognormal_distribution<double> dmg(-3.0, 2.0);
+      std::vector<double> d;
+      double sum = 0.0;
+      for (int i = 0; i < 54; ++i) sum += d.emplace_back(dmg(rng));
+      const double global_u = std::uniform_real_distribution<double>(0.5, 4.0)(rng);
+      // A world whose metric is original * exp(-(global_u) * (S/sum)^p), S = damage of the quantized layers.
+      World w;
+      w.saturating = true;
+      w.original = 75.0;
+      w.max_loss = 0.5;
+      for (int i = 0; i < 54; ++i) w.names.push_back("layer_" + std::to_string(i));
+      w.damage = d;
+      struct PowerWorld : World {
+        double total = 1.0, p = 1.0, scale = 1.0;
+      } pw;
+      static_cast<World&>(pw) = w;
+      pw.total = sum;
+      pw.p = p_exp;
+      pw.scale = global_u;
+      auto metric = [&pw](const RollBackConfig& c) {
+        double s = 0.0;
+        for (const auto& [name, on] : c)
+          if (on) s += pw.damage[static_cast<size_t>(std::stoi(name.substr(6)))];
+        return pw.original * std::exp(-pw.scale * std::pow(s / pw.total, pw.p));
+      };
+      auto run = [&](Strategy& s) {
+        std::mt19937 noise_rng(seed * 13);
+        std::lognormal_distribution<double> err(0.0, 0.3);
+        RankingInfo ranking;
+        for (size_t i = 0; i < d.size(); ++i) ranking.emplace_back(pw.names[i], std::exp(-d[i] * err(noise_rng)));
+        s.set_original_metric(pw.original);
+        s.initialize(ranking);
+        auto me = [&pw](double a, double b) { return pw.metric_eval(a, b); };
+        auto ev = [&](const EvalRequest& r) -> Expected<double> { return metric(r.config); };
+        auto out = fine_search(s, me, pw.original, metric(pw.all_on()), ev);
+        EXPECT_TRUE(out.ok());
+        return out.ok() ? out.value() : SearchOutcome{};
+      };
+      BinarySearchStrategy b;
+      PredictiveStrategy p(pw.max_loss);
+      const SearchOutcome ob = run(b), op = run(p);
+      EXPECT_EQ(ob.final_config, op.final_config) << "seed " << seed << " p " << p_exp;
+      binary_total += ob.evaluations;
+      predictive_total += op.evaluations;
+    }
+    EXPECT_LT(predictive_total, binary_total) << "p " << p_exp;
+    std::printf("54 layers, u ~ (damage)^%.1f: binary %d, predictive %d evaluations\n", p_exp, binary_total,
+                predictive_total);
+  }
+}
+
 TEST(PredictiveStrategy, UninformativeRankingFallsBackToBisection) {
   World w;
   for (int i = 0; i < 32; ++i) {
