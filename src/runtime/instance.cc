@@ -1,5 +1,6 @@
 #include "runtime/instance.h"
 
+#include <chrono>
 #include <cstdlib>
 #include <cstring>
 
@@ -200,7 +201,8 @@ Status Instance::place_buffers(const Plan& plan) {
 }
 
 Status Instance::run(const Plan& plan, const std::vector<const graph::Tensor*>& feeds, const ObservedCallback& observed,
-                     std::vector<graph::Tensor>* outputs) {
+                     std::vector<graph::Tensor>* outputs, std::vector<double>* step_ms) {
+  if (step_ms) step_ms->resize(steps_.size(), 0.0);
   for (size_t f = 0; f < plan.feeds.size(); ++f)
     values_[static_cast<size_t>(plan.feeds[f].value)].data = const_cast<void*>(feeds[f]->raw());
   auto tensor_of = [&](int v) -> graph::Tensor {
@@ -213,7 +215,9 @@ Status Instance::run(const Plan& plan, const std::vector<const graph::Tensor*>& 
   if (observed) {
     for (size_t k : observed_at_start_) observed(k, tensor_of(plan.observed[k]));
   }
-  for (RunStep& rs : steps_) {
+  for (size_t i = 0; i < steps_.size(); ++i) {
+    RunStep& rs = steps_[i];
+    const auto t0 = step_ms ? std::chrono::steady_clock::now() : std::chrono::steady_clock::time_point();
     for (int v : rs.allocate) {
       const size_t u = static_cast<size_t>(v);
       fresh_tensors_[u] = graph::Tensor(values_[u].dtype, values_[u].shape);
@@ -225,6 +229,7 @@ Status Instance::run(const Plan& plan, const std::vector<const graph::Tensor*>& 
       Status st = rs.exec->run(rs.in, rs.out);
       if (!st.is_ok()) return in_node(st, rs.step->describe());
     }
+    if (step_ms) (*step_ms)[i] += std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
     if (observed) {
       for (size_t k : rs.observed) observed(k, tensor_of(plan.observed[k]));
     }

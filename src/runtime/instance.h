@@ -31,8 +31,10 @@ class Instance {
   // Computed while building this instance (not a plan constant): depends on the input shapes.
   bool folded_here(const Plan& plan, int value) const;
   // `feeds` follow Plan::feeds and must match the signature. Not reentrant.
+  // With `step_ms`, adds each executed step's wall time (ms) to its entry
+  // (resized to run_steps().size()).
   Status run(const Plan& plan, const std::vector<const graph::Tensor*>& feeds, const ObservedCallback& observed,
-             std::vector<graph::Tensor>* outputs);
+             std::vector<graph::Tensor>* outputs, std::vector<double>* step_ms = nullptr);
   // One line per executed step: "<describe()> [view|in-place]".
   std::vector<std::string> describe() const;
   size_t arena_bytes() const { return arena_bytes_; }

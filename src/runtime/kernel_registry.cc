@@ -1,6 +1,7 @@
 #include "runtime/kernel_registry.h"
 
 #include "runtime/conv_kernel.h"
+#include "runtime/int8/int8_ops.h"
 #include "runtime/matmul_kernel.h"
 #include "runtime/ops/ops.h"
 #include "runtime/pool_kernel.h"
@@ -20,6 +21,12 @@ const OpEntry kOps[] = {
     {"MatMul", make_matmul, 2, 2},
     {"AvgPool", make_pool, 1, 1},
     {"MaxPool", make_pool, 1, 1},
+    // INT8 (lowered by int8/lower_quantized.h; inputs quantized by AmctQuantize)
+    {"AmctQuantize", make_quantize, 1, 1},
+    {"AmctQConv2D", make_qconv, 1, 1},
+    {"AmctQDepthwiseConv2dNative", make_qconv, 1, 1},
+    {"AmctQMatMul", make_qmatmul, 1, 1},
+    {"AmctQAvgPool", make_qavgpool, 1, 1},
     // elementwise
     {"BiasAdd", make_bias_add, 2, 2},
     {"Relu", make_unary, 1, 1},

@@ -8,6 +8,7 @@
 
 #include "runtime/batch_split.h"
 #include "runtime/fusion.h"
+#include "runtime/int8/fuse_int8.h"
 #include "runtime/instance.h"
 #include "runtime/plan.h"
 
@@ -92,7 +93,10 @@ Expected<std::unique_ptr<Session>> Session::create_impl(const graph::Graph& g, c
   po.kernels.reference = opts.reference_kernels;
   auto plan = build_plan(g, outputs, po);
   if (!plan.ok()) return plan.status();
-  if (opts.enable_fusion) fuse_plan(plan.value(), po.kernels);
+  if (opts.enable_fusion) {
+    fuse_plan(plan.value(), po.kernels);
+    fuse_int8_plan(plan.value());
+  }
   auto session = std::unique_ptr<Session>(new Session());
   session->opts_ = opts;
   session->plan_ = std::make_unique<Plan>(std::move(plan).value());
@@ -196,7 +200,7 @@ Expected<std::vector<Tensor>> Session::run_sliced(const std::vector<const Tensor
     for (const Tensor& t : slices) slice_ptrs.push_back(&t);
     AMCT_ASSIGN_OR_RETURN(Instance * inst, instance_for(slice_ptrs));
     std::vector<Tensor> part;
-    AMCT_RETURN_IF_ERROR(inst->run(*plan_, slice_ptrs, nullptr, &part));
+    AMCT_RETURN_IF_ERROR(run_instance(inst, slice_ptrs, nullptr, &part));
     for (size_t i = 0; i < part.size(); ++i) {
       if (off == 0) {
         graph::Shape s = part[i].shape();
@@ -230,8 +234,24 @@ Expected<std::vector<Tensor>> Session::run_impl(const Feeds& feeds, const Tensor
     cb = [&](size_t k, const Tensor& t) { observer(opts_.observed_tensors[k], t); };
   }
   std::vector<Tensor> outputs;
-  AMCT_RETURN_IF_ERROR(inst->run(*plan_, ordered, cb, &outputs));
+  AMCT_RETURN_IF_ERROR(run_instance(inst, ordered, cb, &outputs));
   return outputs;
+}
+
+Status Session::run_instance(Instance* inst, const std::vector<const Tensor*>& ordered, const ObservedCallback& cb,
+                             std::vector<Tensor>* outputs) {
+  if (!opts_.profile) return inst->run(*plan_, ordered, cb, outputs);
+  std::vector<double> ms;
+  AMCT_RETURN_IF_ERROR(inst->run(*plan_, ordered, cb, outputs, &ms));
+  const std::vector<const Step*> steps = inst->run_steps();
+  for (size_t i = 0; i < steps.size(); ++i) {
+    const std::string name = steps[i]->describe();
+    auto it = std::find_if(profile_.begin(), profile_.end(), [&](const StepTime& t) { return t.step == name; });
+    if (it == profile_.end()) it = profile_.insert(profile_.end(), StepTime{name, 0.0, 0});
+    it->total_ms += ms[i];
+    ++it->runs;
+  }
+  return Status::ok();
 }
 
 Expected<std::vector<std::string>> Session::instance_steps(const Feeds& feeds) {

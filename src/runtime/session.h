@@ -39,6 +39,15 @@ struct SessionOptions {
   // most k images per slice. Never when tensors are observed (the observer
   // gets whole batches).
   int batch_slice = -1;
+  // Time every executed step of run() (Session::profile()). Costs a clock read per step.
+  bool profile = false;
+};
+
+// Wall time of one plan step summed over the profiled runs.
+struct StepTime {
+  std::string step;  // Step::describe(): "node 'X' (AmctQConv2D+Relu6+AmctQuantize)"
+  double total_ms = 0.0;
+  int64_t runs = 0;
 };
 
 // Gets each observed tensor right after it is computed, under the name given
@@ -48,6 +57,7 @@ using Feeds = std::vector<std::pair<std::string, Tensor>>;  // placeholder name 
 
 struct Plan;
 class Instance;
+using ObservedCallback = std::function<void(size_t observed_index, const graph::Tensor& value)>;
 
 class Session {
  public:
@@ -64,6 +74,11 @@ class Session {
   // The steps the instance for these feed shapes executes, with [view]/[in-place]
   // marks; builds the instance if needed.
   Expected<std::vector<std::string>> instance_steps(const Feeds& feeds);
+  // Per-step times accumulated since creation or reset_profile(), in execution
+  // order (empty unless SessionOptions::profile). Batches run in slices add
+  // each slice's time to the same steps.
+  std::vector<StepTime> profile() const { return profile_; }
+  void reset_profile() { profile_.clear(); }
 
  private:
   Session() = default;
@@ -82,6 +97,10 @@ class Session {
   std::vector<std::unique_ptr<CachedInstance>> cache_;  // most recently used last
   struct CachedSplit;
   std::vector<CachedSplit> splits_;  // by feed dtypes and shapes without dim 0
+  std::vector<StepTime> profile_;
+  // Runs one instance, adding step times to profile_ when profiling.
+  Status run_instance(Instance* inst, const std::vector<const Tensor*>& ordered, const ObservedCallback& cb,
+                      std::vector<Tensor>* outputs);
 };
 
 // true if the runtime can execute this op type

@@ -3,8 +3,8 @@
 
 #include "commands.h"
 #include "evaluation/classification_evaluator.h"
+#include "run_mode.h"
 #include "runtime/session.h"
-#include "workflows/model_loader.h"
 
 namespace amct::cli {
 namespace {
@@ -13,11 +13,14 @@ struct EvalArgs {
   std::string model, dataset, outputs, predictions, preprocess = "slim", keyword;
   int batch_size = 32, threads = 0;
   long limit = -1;
+  bool int8 = false, simulate = false;
 };
 
 Status run_eval(const EvalArgs& a) {
   AMCT_ASSIGN_OR_RETURN(data::Preprocess pp, data::parse_preprocess(a.preprocess));
-  AMCT_ASSIGN_OR_RETURN(auto model, workflows::load_model(a.model, workflows::split_outputs(a.outputs)));
+  AMCT_ASSIGN_OR_RETURN(ModelToRun to_run, load_model_to_run(a.model, a.outputs, a.simulate));
+  const workflows::LoadedModel& model = to_run.model;
+  std::printf("mode: %s\n", to_run.mode.c_str());
   AMCT_ASSIGN_OR_RETURN(auto dataset, data::open_dataset(a.dataset, a.keyword));
   runtime::SessionOptions opts;
   opts.num_threads = a.threads;
@@ -55,6 +58,8 @@ void register_eval(CLI::App& app) {
   cmd->add_option("--preprocess", args->preprocess, "slim | sample")->capture_default_str();
   cmd->add_option("--keyword", args->keyword, "only TFRecord files whose name contains this");
   cmd->add_option("--threads", args->threads, "compute threads (0 = all cores)");
+  auto* int8 = cmd->add_flag("--int8", args->int8, "run quantized layers with INT8 kernels (the default)");
+  cmd->add_flag("--simulate", args->simulate, "run a quantized model as its fp32 fake-quant simulation")->excludes(int8);
   cmd->callback([args] { finish("eval", run_eval(*args)); });
 }
 

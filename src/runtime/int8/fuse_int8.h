@@ -1,0 +1,18 @@
+// Merges chains after an INT8 layer into its oneDNN primitive:
+//   AmctQConv2D | AmctQDepthwiseConv2dNative  [-> Add/AddV2(float residual)]
+//                                             [-> Relu | Relu6]*  [-> AmctQuantize]
+//   AmctQMatMul                               [-> Relu | Relu6]*  [-> AmctQuantize]
+// A final AmctQuantize makes the layer write the next INT8 layer's input
+// directly (u8/s8), so consecutive INT8 layers never round-trip through
+// float; it is fused only without a residual (the sum is float). Values
+// inside a chain must have one reader and not be outputs or observed tensors.
+// The original steps stay as the fused step's fallback.
+#pragma once
+
+#include "runtime/plan.h"
+
+namespace amct::runtime {
+
+void fuse_int8_plan(Plan& plan);
+
+}  // namespace amct::runtime
