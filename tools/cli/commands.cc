@@ -24,6 +24,7 @@ void register_all(CLI::App& app) {
   register_convert(app);
   register_convert_qat(app);
   register_auto_calibrate(app);
+  register_perf_calibrate(app);
 }
 
 }  // namespace amct::cli

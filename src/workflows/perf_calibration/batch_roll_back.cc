@@ -1,6 +1,7 @@
 #include "workflows/perf_calibration/batch_roll_back.h"
 
 #include <algorithm>
+#include <array>
 
 #include "core/log.h"
 
@@ -33,6 +34,21 @@ std::string int8_reason(const std::vector<LayerCost>& costs, const std::vector<b
   return fmt::format("INT8 pays only with its INT8 neighbours: alone it costs {:.4f} ms more than fp32, "
                      "with the values handed over in INT8 it saves {:.4f} ms",
                      -c.alone_gain_ms(), gain);
+}
+
+// {all fp32, all INT8, `int8`} timed side by side (min ms); a result equal
+// to an extreme is timed once and shares its figure.
+Expected<std::array<double, 3>> measure_against_extremes(ModelTimer& timer, const std::vector<LayerCost>& costs,
+                                                          const std::vector<bool>& int8, int* configs_timed) {
+  const std::vector<bool> all_fp32(costs.size(), false), all_int8(costs.size(), true);
+  std::vector<LayerSet> configs{to_layer_set(costs, all_fp32), to_layer_set(costs, all_int8)};
+  const bool extreme = int8 == all_fp32 || int8 == all_int8;
+  if (!extreme) configs.push_back(to_layer_set(costs, int8));
+  AMCT_ASSIGN_OR_RETURN(auto t, timer.measure(configs, false));
+  *configs_timed += static_cast<int>(configs.size());
+  std::array<double, 3> ms{t[0].min_ms, t[1].min_ms, 0.0};
+  ms[2] = extreme ? (int8 == all_fp32 ? ms[0] : ms[1]) : t[2].min_ms;
+  return ms;
 }
 
 }  // namespace
@@ -92,7 +108,7 @@ Expected<BatchRollBackResult> batch_roll_back(ModelTimer& timer, const BatchRoll
     r.float_ms = t[0].min_ms;
     r.int8_ms = t[1].min_ms;
     r.confirmed = r.float_ms < r.int8_ms * (1.0 - o.confirm_margin);
-    log::info(kFunc, "run {}: whole model {:.3f} ms in float vs {:.3f} ms in INT8 (predicted saving {:.4f} ms): {}",
+    log::info(kFunc, "run {}: whole model {:.4f} ms in float vs {:.4f} ms in INT8 (predicted saving {:.4f} ms): {}",
               run_label(costs, r), r.float_ms, r.int8_ms, r.predicted_saving_ms,
               r.confirmed ? "fall-back confirmed" : "rolled back to INT8");
     if (!r.confirmed) int8 = back;
@@ -100,22 +116,19 @@ Expected<BatchRollBackResult> batch_roll_back(ModelTimer& timer, const BatchRoll
 
   // 4. The result against the extremes, side by side.
   const std::vector<bool> all_int8(costs.size(), true), all_fp32(costs.size(), false);
-  AMCT_ASSIGN_OR_RETURN(auto fin, timer.measure({to_layer_set(costs, all_fp32), to_layer_set(costs, all_int8),
-                                                 to_layer_set(costs, int8)},
-                                                false));
-  res.configs_timed += 3;
-  res.all_fp32_ms = fin[0].min_ms;
-  res.all_int8_ms = fin[1].min_ms;
-  res.final_ms = fin[2].min_ms;
+  AMCT_ASSIGN_OR_RETURN(auto fin, measure_against_extremes(timer, costs, int8, &res.configs_timed));
+  res.all_fp32_ms = fin[0];
+  res.all_int8_ms = fin[1];
+  res.final_ms = fin[2];
   std::string override_reason;
   const bool has_unmeasured = std::any_of(costs.begin(), costs.end(), [](const LayerCost& c) { return !c.measured; });
   if (res.all_int8_ms < res.final_ms && res.all_int8_ms <= res.all_fp32_ms) {
-    override_reason = fmt::format("all-INT8 model measured fastest ({:.3f} ms vs {:.3f} ms planned, {:.3f} ms fp32)",
+    override_reason = fmt::format("all-INT8 model measured fastest ({:.4f} ms vs {:.4f} ms planned, {:.4f} ms fp32)",
                                   res.all_int8_ms, res.final_ms, res.all_fp32_ms);
     int8 = all_int8;
     res.final_ms = res.all_int8_ms;
   } else if (res.all_fp32_ms < res.final_ms && !has_unmeasured) {
-    override_reason = fmt::format("all-fp32 model measured fastest ({:.3f} ms vs {:.3f} ms planned, {:.3f} ms INT8)",
+    override_reason = fmt::format("all-fp32 model measured fastest ({:.4f} ms vs {:.4f} ms planned, {:.4f} ms INT8)",
                                   res.all_fp32_ms, res.final_ms, res.all_int8_ms);
     int8 = all_fp32;
     res.final_ms = res.all_fp32_ms;
@@ -134,7 +147,7 @@ Expected<BatchRollBackResult> batch_roll_back(ModelTimer& timer, const BatchRoll
     if (!override_reason.empty()) {
       d.reason = override_reason;
     } else if (r && !r->confirmed) {
-      d.reason = fmt::format("fall-back of run {} not confirmed: whole model {:.3f} ms with it in float vs {:.3f} ms "
+      d.reason = fmt::format("fall-back of run {} not confirmed: whole model {:.4f} ms with it in float vs {:.4f} ms "
                              "in INT8; kept INT8",
                              run_label(costs, *r), r->float_ms, r->int8_ms);
     } else if (r) {
@@ -145,8 +158,8 @@ Expected<BatchRollBackResult> batch_roll_back(ModelTimer& timer, const BatchRoll
               : fmt::format("INT8 pays alone (fp32 {:.4f} ms > INT8 {:.4f} + boundary {:.4f} ms) but not with its "
                             "float neighbours",
                             costs[i].fp32_ms, costs[i].int8_ms, costs[i].boundary_ms());
-      d.reason = fmt::format("{}; run {} predicted to save {:.4f} ms in float; confirmed: whole model {:.3f} ms vs "
-                             "{:.3f} ms with it in INT8",
+      d.reason = fmt::format("{}; run {} predicted to save {:.4f} ms in float; confirmed: whole model {:.4f} ms vs "
+                             "{:.4f} ms with it in INT8",
                              why, run_label(costs, *r), r->predicted_saving_ms, r->float_ms, r->int8_ms);
     } else {
       d.reason = int8_reason(costs, int8, i);
@@ -155,10 +168,18 @@ Expected<BatchRollBackResult> batch_roll_back(ModelTimer& timer, const BatchRoll
   }
   res.int8_layers = to_layer_set(costs, int8);
   res.runs = std::move(runs);
+
+  // 5. Fresh side-by-side rounds for the figures to report.
+  AMCT_ASSIGN_OR_RETURN(auto ver, measure_against_extremes(timer, costs, int8, &res.configs_timed));
+  res.verify_fp32_ms = ver[0];
+  res.verify_int8_ms = ver[1];
+  res.verify_final_ms = ver[2];
   const size_t n_int8 = res.int8_layers.size();
   res.outcome = n_int8 == costs.size() ? "all INT8" : n_int8 == 0 ? "all fp32" : "mixed";
-  log::info(kFunc, "result: {} of {} layers INT8 ({}); whole model {:.3f} ms (all-fp32 {:.3f}, all-INT8 {:.3f})", n_int8,
-            costs.size(), res.outcome, res.final_ms, res.all_fp32_ms, res.all_int8_ms);
+  log::info(kFunc, "result: {} of {} layers INT8 ({}); verified side by side: whole model {:.4f} ms, all-fp32 {:.4f}, "
+            "all-INT8 {:.4f} ({:.3f}x the faster)",
+            n_int8, costs.size(), res.outcome, res.verify_final_ms, res.verify_fp32_ms, res.verify_int8_ms,
+            res.verify_final_ms / std::min(res.verify_fp32_ms, res.verify_int8_ms));
   return res;
 }
 

@@ -11,7 +11,9 @@
 //      without that fall-back side by side; keep it only when the whole model
 //      is faster with it (by confirm_margin), else roll it back to INT8;
 //   4. time all-fp32, all-INT8 and the result side by side; if an extreme is
-//      faster, it is the result.
+//      faster, it is the result;
+//   5. verify: time the three again in fresh rounds (the figures to report,
+//      free of the selection in 4).
 #pragma once
 
 #include <string>
@@ -48,6 +50,8 @@ struct BatchRollBackResult {
   std::vector<FallbackRun> runs;
   // Final side-by-side measurement (min over repeats, ms).
   double all_fp32_ms = 0.0, all_int8_ms = 0.0, final_ms = 0.0;
+  // Step 5, independent of the choice (min over repeats, ms).
+  double verify_fp32_ms = 0.0, verify_int8_ms = 0.0, verify_final_ms = 0.0;
   double predicted_ms = 0.0;  // layers' predicted cost of the planned assignment
   std::string outcome;        // "mixed", "all INT8", "all fp32"
   int configs_timed = 0;

@@ -36,6 +36,11 @@ TEST(BatchRollBack, KeepsALayerThatPaysAndReturnsOneThatDoesNot) {
   EXPECT_LT(r->final_ms, r->all_int8_ms);
   EXPECT_LT(r->final_ms, r->all_fp32_ms);
   EXPECT_NEAR(r->final_ms, 2.0 + 0.35 + 0.2, 1e-9);
+  // Verified in fresh rounds.
+  EXPECT_NEAR(r->verify_final_ms, 2.0 + 0.35 + 0.2, 1e-9);
+  EXPECT_NEAR(r->verify_int8_ms, 2.0 + 0.35 + 0.3, 1e-9);
+  EXPECT_NEAR(r->verify_fp32_ms, 2.0 + 1.2, 1e-9);
+  EXPECT_EQ(t.history().back(), (LayerSet{"pays"}));
 }
 
 TEST(BatchRollBack, ARunThatPaysOnlyTogetherStaysInt8) {
@@ -97,9 +102,9 @@ TEST(BatchRollBack, RollsBackAFallbackTheWholeModelDoesNotConfirm) {
   EXPECT_TRUE(decision(*r, "slow").int8);
   EXPECT_TRUE(contains(decision(*r, "slow").reason, "not confirmed")) << decision(*r, "slow").reason;
   EXPECT_EQ(r->outcome, "all INT8");
-  // 4 probes, 2 for the confirmation, 3 side by side at the end.
-  EXPECT_EQ(r->configs_timed, 9);
-  EXPECT_EQ(t.timed(), 9);
+  // 4 probes, 2 for the confirmation, then twice the extremes (the result is all INT8: timed once each time).
+  EXPECT_EQ(r->configs_timed, 10);
+  EXPECT_EQ(t.timed(), 10);
 }
 
 TEST(BatchRollBack, ConfirmMarginDemandsAClearGain) {
