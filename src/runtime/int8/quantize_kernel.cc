@@ -3,30 +3,44 @@
 #include "runtime/int8/int8_ops.h"
 #include "runtime/int8/qlayer.h"
 #include "runtime/ops/parallel.h"
-#include "runtime/post_ops.h"
 
 namespace amct::runtime {
 namespace {
 
+// Clip first (rounding commutes with a clip to integer bounds), then round
+// half to even with the 1.5 * 2^23 trick (exact for |v| < 2^22): all float ops,
+// so the loop vectorizes. The comparisons are ClipByValue's min/max; NaN ends at hi.
 template <typename T>
-void quantize_range(const ActQuant& q, const float* x, T* y, int64_t n) {
+inline __attribute__((always_inline)) void quantize_loop(const ActQuant& q, const float* x, T* y, int64_t n) {
+  constexpr float kMagic = 12582912.0f;
   const float lo = static_cast<float>(q.lo()), hi = static_cast<float>(q.hi());
   const float zp = static_cast<float>(q.zero_point());
   const float inv = q.inv_scale;
   for (int64_t i = 0; i < n; ++i) {
-    float v = round_half_even(x[i] * inv);
-    v = v < hi ? v : hi;  // ClipByValue: min with hi, then max with lo; NaN ends at hi
+    float v = x[i] * inv;
+    v = v < hi ? v : hi;
     v = lo < v ? v : lo;
+    v = (v + kMagic) - kMagic;
     y[i] = static_cast<T>(static_cast<int32_t>(v + zp));
   }
+}
+
+__attribute__((target_clones("arch=skylake-avx512", "avx2", "default"))) void quantize_s8(const ActQuant& q, const float* x,
+                                                                               int8_t* y, int64_t n) {
+  quantize_loop(q, x, y, n);
+}
+
+__attribute__((target_clones("arch=skylake-avx512", "avx2", "default"))) void quantize_u8(const ActQuant& q, const float* x,
+                                                                               uint8_t* y, int64_t n) {
+  quantize_loop(q, x, y, n);
 }
 
 }  // namespace
 
 void quantize_floats(const ActQuant& q, const float* x, void* y, int64_t n) {
   parallel_for(n, kParallelGrain, [&](int64_t b, int64_t e) {
-    if (q.storage() == DataType::kInt8) quantize_range(q, x + b, static_cast<int8_t*>(y) + b, e - b);
-    else quantize_range(q, x + b, static_cast<uint8_t*>(y) + b, e - b);
+    if (q.storage() == DataType::kInt8) quantize_s8(q, x + b, static_cast<int8_t*>(y) + b, e - b);
+    else quantize_u8(q, x + b, static_cast<uint8_t*>(y) + b, e - b);
   });
 }
 
