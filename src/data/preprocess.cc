@@ -21,8 +21,9 @@ void preprocess_slim(const Image& img, int out_h, int out_w, float* out) {
   for (size_t i = 0; i < n; ++i) out[i] = (out[i] - 0.5f) * 2.0f;
 }
 
-void preprocess_sample(const Image& img, int out_h, int out_w, float* out) {
-  const Image resized = resize_bicubic_pillow(img, out_h, out_w);
+// PIL resize of the whole image, then u/128 - 1 (exact in float32).
+void preprocess_pillow(const Image& img, PillowFilter filter, int out_h, int out_w, float* out) {
+  const Image resized = resize_pillow(img, out_h, out_w, filter);
   for (size_t i = 0; i < resized.pixels.size(); ++i) out[i] = resized.pixels[i] / 128.0f - 1.0f;
 }
 
@@ -31,16 +32,26 @@ void preprocess_sample(const Image& img, int out_h, int out_w, float* out) {
 Expected<Preprocess> parse_preprocess(const std::string& name) {
   if (name == "slim") return Preprocess::kSlim;
   if (name == "sample") return Preprocess::kSample;
-  return error("unknown preprocessing '{}' (expected 'slim' or 'sample')", name);
+  if (name == "pil_bilinear") return Preprocess::kPilBilinear;
+  return error("unknown preprocessing '{}' (expected 'slim', 'sample' or 'pil_bilinear')", name);
 }
 
-const char* preprocess_name(Preprocess p) { return p == Preprocess::kSlim ? "slim" : "sample"; }
+const char* preprocess_name(Preprocess p) {
+  switch (p) {
+    case Preprocess::kSlim: return "slim";
+    case Preprocess::kSample: return "sample";
+    case Preprocess::kPilBilinear: return "pil_bilinear";
+  }
+  return "slim";
+}
 
 void preprocess_into(const Image& img, Preprocess p, int out_height, int out_width, float* out) {
-  if (p == Preprocess::kSlim)
-    preprocess_slim(img, out_height, out_width, out);
-  else
-    preprocess_sample(img, out_height, out_width, out);
+  switch (p) {
+    case Preprocess::kSlim: return preprocess_slim(img, out_height, out_width, out);
+    case Preprocess::kSample: return preprocess_pillow(img, PillowFilter::kBicubic, out_height, out_width, out);
+    case Preprocess::kPilBilinear:
+      return preprocess_pillow(img, PillowFilter::kBilinear, out_height, out_width, out);
+  }
 }
 
 }  // namespace amct::data

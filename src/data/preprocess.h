@@ -6,6 +6,11 @@
 //           of the whole image, then x/128 - 1. Byte-identical to Pillow for
 //           RGB images (see resize.h); gray/palette images are made RGB first
 //           (P1 itself would resize those in their own PIL mode).
+//   pil_bilinear: PIL Image.resize(size, BILINEAR) of the whole image (no
+//           crop), then x/128 - 1: the uint8 input u of the coral .tflite
+//           (input scale 1/128, zero point 128) as the float the QAT .pb's
+//           input FakeQuant [-1, 0.9921875] reads. What the ArmNN references in
+//           reference_results/ (val1300_coral_*) were run on.
 #pragma once
 
 #include <string>
@@ -15,9 +20,9 @@
 
 namespace amct::data {
 
-enum class Preprocess { kSlim, kSample };
+enum class Preprocess { kSlim, kSample, kPilBilinear };
 
-Expected<Preprocess> parse_preprocess(const std::string& name);  // "slim", "sample"
+Expected<Preprocess> parse_preprocess(const std::string& name);  // "slim", "sample", "pil_bilinear"
 const char* preprocess_name(Preprocess p);
 
 // Writes out_height*out_width*3 floats (one NHWC image) into out.

@@ -1,4 +1,4 @@
-// The two resize kernels behind the preprocessing presets, each reproducing a
+// The resize kernels behind the preprocessing presets, each reproducing a
 // reference implementation's arithmetic (not just its idea).
 #pragma once
 
@@ -39,5 +39,13 @@ void resize_bilinear_tf1_u8(const uint8_t* in, size_t row_stride, int in_h, int 
 // -> 224) and a 28x28 gray PNG upscaled; tests/e2e/data_sample_test.cc pins
 // digests of four of them.
 Image resize_bicubic_pillow(const Image& in, int out_h, int out_w);
+
+// Pillow's Image.resize(size, filter) for BICUBIC or BILINEAR: the same
+// convolution with Pillow's triangle filter (support 1, widened by the
+// downscale factor like bicubic's). Bilinear is byte-identical to Pillow 9.4
+// on the imagenet_val_1300 images (227 -> 224) and the coral photos; digests
+// in tests/e2e/data_sample_test.cc.
+enum class PillowFilter { kBilinear, kBicubic };
+Image resize_pillow(const Image& in, int out_h, int out_w, PillowFilter filter);
 
 }  // namespace amct::data

@@ -47,5 +47,25 @@ TEST(DataSample, DecodeAndResizeMatchPillow) {
   }
 }
 
+// `pil_bilinear`: Pillow 9.4 Image.resize((224, 224), BILINEAR) of the RGB image,
+// as the ArmNN references (reference_results/README.md) were made.
+TEST(DataSample, PilBilinearMatchesPillow) {
+  const std::pair<const char*, uint64_t> cases[] = {
+      {"imagenet_val_1300/images/ILSVRC2012_val_00000347.JPEG", 0x77f8721759792069ull},
+      {"coral/images/parrot.jpg", 0x73b792b2d64b8f0eull},
+      {"coral/images/bird.bmp", 0x172da91b4e38dc40ull},
+      {"mnist/9.png", 0x592d006c91362aa9ull},
+  };
+  for (const auto& [file, digest] : cases) {
+    auto img = load_image(amct::testing::asset(file));
+    ASSERT_TRUE(img.ok()) << img.status().message();
+    const Image resized = resize_pillow(*img, 224, 224, PillowFilter::kBilinear);
+    EXPECT_EQ(fnv1a(resized.pixels), digest) << file;
+    std::vector<float> x(224 * 224 * 3);
+    preprocess_into(*img, Preprocess::kPilBilinear, 224, 224, x.data());
+    for (size_t i = 0; i < x.size(); i += 997) EXPECT_EQ(x[i], resized.pixels[i] / 128.f - 1.f);
+  }
+}
+
 }  // namespace
 }  // namespace amct::data

@@ -8,7 +8,12 @@ namespace amct::data {
 namespace {
 
 constexpr int kPrecisionBits = 32 - 8 - 2;  // Pillow's PRECISION_BITS
-constexpr double kBicubicSupport = 2.0;
+
+// Pillow's filters (Resample.c): the kernel and its support at scale 1.
+struct Filter {
+  double (*kernel)(double);
+  double support;
+};
 
 double bicubic(double x) {
   constexpr double a = -0.5;
@@ -18,6 +23,16 @@ double bicubic(double x) {
   return 0.0;
 }
 
+double bilinear(double x) {
+  if (x < 0.0) x = -x;
+  if (x < 1.0) return 1.0 - x;
+  return 0.0;
+}
+
+Filter filter_of(PillowFilter f) {
+  return f == PillowFilter::kBilinear ? Filter{bilinear, 1.0} : Filter{bicubic, 2.0};
+}
+
 // Pillow's precompute_coeffs + normalize_coeffs_8bpc for one axis.
 struct Coeffs {
   int ksize = 0;
@@ -25,10 +40,10 @@ struct Coeffs {
   std::vector<int32_t> k;    // per output: ksize fixed-point weights
 };
 
-Coeffs precompute(int in_size, int out_size) {
+Coeffs precompute(int in_size, int out_size, Filter filter) {
   const double scale = static_cast<double>(in_size) / out_size;
   const double filterscale = scale < 1.0 ? 1.0 : scale;
-  const double support = kBicubicSupport * filterscale;
+  const double support = filter.support * filterscale;
   Coeffs c;
   c.ksize = static_cast<int>(std::ceil(support)) * 2 + 1;
   c.bounds.resize(static_cast<size_t>(out_size) * 2);
@@ -44,7 +59,7 @@ Coeffs precompute(int in_size, int out_size) {
     xmax -= xmin;
     double ww = 0.0;
     for (int x = 0; x < xmax; ++x) {
-      w[static_cast<size_t>(x)] = bicubic((x + xmin - center + 0.5) * ss);
+      w[static_cast<size_t>(x)] = filter.kernel((x + xmin - center + 0.5) * ss);
       ww += w[static_cast<size_t>(x)];
     }
     int32_t* k = &c.k[static_cast<size_t>(xx) * static_cast<size_t>(c.ksize)];
@@ -67,8 +82,8 @@ uint8_t clip8(int32_t v) {
 
 // Same sums as Pillow's per-pixel loop, accumulated a whole row at a time
 // (which vectorizes; integer sums, so the order does not change the result).
-Image resize_vertical(const Image& in, int out_h) {
-  const Coeffs c = precompute(in.height, out_h);
+Image resize_vertical(const Image& in, int out_h, Filter filter) {
+  const Coeffs c = precompute(in.height, out_h, filter);
   Image out;
   out.height = out_h;
   out.width = in.width;
@@ -91,8 +106,8 @@ Image resize_vertical(const Image& in, int out_h) {
   return out;
 }
 
-Image resize_horizontal(const Image& in, int out_w) {
-  const Coeffs c = precompute(in.width, out_w);
+Image resize_horizontal(const Image& in, int out_w, Filter filter) {
+  const Coeffs c = precompute(in.width, out_w, filter);
   Image out;
   out.height = in.height;
   out.width = out_w;
@@ -123,14 +138,19 @@ Image resize_horizontal(const Image& in, int out_w) {
 
 }  // namespace
 
-Image resize_bicubic_pillow(const Image& in, int out_h, int out_w) {
+Image resize_pillow(const Image& in, int out_h, int out_w, PillowFilter filter) {
+  const Filter f = filter_of(filter);
   if (out_w != in.width) {
-    Image horizontal = resize_horizontal(in, out_w);
+    Image horizontal = resize_horizontal(in, out_w, f);
     if (out_h == in.height) return horizontal;
-    return resize_vertical(horizontal, out_h);
+    return resize_vertical(horizontal, out_h, f);
   }
-  if (out_h != in.height) return resize_vertical(in, out_h);
+  if (out_h != in.height) return resize_vertical(in, out_h, f);
   return in;
+}
+
+Image resize_bicubic_pillow(const Image& in, int out_h, int out_w) {
+  return resize_pillow(in, out_h, out_w, PillowFilter::kBicubic);
 }
 
 }  // namespace amct::data
