@@ -85,7 +85,8 @@ class Int8Fuser {
         c.residual = other;
         c.q.sum = true;
         residual_allowed = false;
-      } else if (const auto* qk = dynamic_cast<const QuantizeKernel*>(s.kernel.get()); qk && !c.q.sum) {
+      } else if (const auto* qk = dynamic_cast<const QuantizeKernel*>(s.kernel.get());
+                 qk && !c.q.sum && qk->params().zero_point() == 0) {
         c.q.requant = true;
         c.q.out = qk->params();
       } else {

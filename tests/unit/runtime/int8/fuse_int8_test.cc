@@ -94,6 +94,24 @@ TEST(FuseInt8, MixedInt8AndSimulatedLayers) {
   expect_identical(r);
 }
 
+TEST(FuseInt8, NextLayerWithZeroPointGetsFloatAndItsOwnQuantize) {
+  std::vector<Node> g{placeholder("x", {1, 6, 6, 4})};
+  ConvLayer a;
+  a.name = "a";
+  a.relu6 = true;
+  ConvLayer b;
+  b.name = "b";
+  b.ic = 8;
+  b.offset = 13;  // u8 with zero point 141
+  b.scale_d = 1.0f / 32;
+  b.kh = b.kw = 1;
+  const std::string out = add_conv(g, b, add_conv(g, a, "x"));
+  const Int8Run r = run_sim_and_int8(g, {out}, {{"x", random_floats({1, 6, 6, 4}, 12, -9.0f, 9.0f)}});
+  EXPECT_TRUE(has_step(r.steps, "node 'a' (AmctQConv2D+Relu6)"));
+  EXPECT_TRUE(has_step(r.steps, "(AmctQuantize)"));
+  expect_identical(r);
+}
+
 TEST(FuseInt8, MatMulReluRequantChain) {
   // x[3,16] -> fc1 (offset 11: zero point folded) +bias +relu -> fc2 (u8, offset -128) +bias
   std::vector<Node> g{placeholder("x", {3, 16})};
