@@ -104,7 +104,7 @@ Expected<CalibrateResult> calibrate(const CalibrateOptions& o) {
   }
   AMCT_RETURN_IF_ERROR(calibrate_record(o.model, o.outputs, res.config_path, o.calib_dir, o.batch_size, o.preprocess,
                                         o.threads, res.record_path, &res.calibration_seconds, &res.images));
-  AMCT_ASSIGN_OR_RETURN(res.saved, save_model(o.model, o.outputs, res.record_path, o.save_path));
+  AMCT_ASSIGN_OR_RETURN(res.saved, save_model(o.model, o.outputs, res.record_path, o.save_path, o.target));
   return res;
 }
 

@@ -24,7 +24,10 @@ struct CalibrateOptions {
   std::string config;             // existing config.json, or a simple .cfg; empty: defaults
   std::vector<std::string> skip_layers;
   std::string save_path;          // DIR/NAME
-  data::Preprocess preprocess = data::Preprocess::kSample;
+  // Calibration data must be preprocessed exactly as the model is evaluated; amct eval
+  // defaults to slim (docs/CALIBRATION.md).
+  data::Preprocess preprocess = data::Preprocess::kSlim;
+  SaveTarget target = SaveTarget::kTf;
   int threads = 0;
 };
 

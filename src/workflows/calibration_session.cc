@@ -94,7 +94,7 @@ Expected<record::Record> CalibrationSession::finish() {
       if (w == nullptr) return error("layer '{}': weight node '{}' is missing", st.layer.name, st.layer.weight_node);
       AMCT_ASSIGN_OR_RETURN(graph::Tensor wt, w->attr_tensor("value"));
       const bool channel_wise = st.cfg.wts.channel_wise && st.layer.channel_wise_allowed;
-      auto wf = quant::arq(wt, st.layer.layout, channel_wise);
+      auto wf = quant::arq(wt, st.layer.layout, channel_wise, st.cfg.wts.level_search);
       if (!wf.ok()) return wf.status().with_context("layer '" + st.layer.name + "'");
       r.scale_w = wf->scale_w;
       r.offset_w.assign(r.scale_w.size(), 0);

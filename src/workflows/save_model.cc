@@ -11,6 +11,7 @@
 #include "graph/passes/pipeline.h"
 #include "graph/passes/prune_dead.h"
 #include "graph/passes/topo_sort.h"
+#include "quant/insert_ascend_ops.h"
 #include "quant/insert_quant_ops.h"
 #include "quant/op_policy.h"
 #include "workflows/record_check.h"
@@ -29,9 +30,17 @@ Expected<std::vector<graph::FoldedBatchNorm>> fold_for_quantization(graph::Graph
   return graph::fold_batch_norm(g, opts);
 }
 
+Expected<SaveTarget> parse_save_target(const std::string& name) {
+  if (name == "tf") return SaveTarget::kTf;
+  if (name == "ascend") return SaveTarget::kAscend;
+  return error("unknown target '{}' (expected tf or ascend)", name);
+}
+
+const char* save_target_name(SaveTarget t) { return t == SaveTarget::kAscend ? "ascend" : "tf"; }
+
 Expected<QuantizedModel> build_quantized_model(const std::string& pb_model, const std::vector<std::string>& outputs,
                                                const record::Record& rec, const std::string& record_path,
-                                               const std::string& quantized_name) {
+                                               const std::string& quantized_name, SaveTarget target) {
   AMCT_ASSIGN_OR_RETURN(graph::Graph g, tf::read_graphdef(pb_model));
   for (const auto& o : outputs)
     if (g.find(graph::parse_tensor_ref(o).ok() ? graph::parse_tensor_ref(o)->node : o) == nullptr)
@@ -43,16 +52,18 @@ Expected<QuantizedModel> build_quantized_model(const std::string& pb_model, cons
     if (op.rfind("Ascend", 0) == 0 || op == "QuantIfmr" || op == "QuantArq" || op == "SearchN")
       return error("{}: {} is an AMCT op: the model is already quantized", pb_model, g.node(i).describe());
   }
-  return quantize_graph(std::move(g), outputs, rec, record_path, pb_model, quantized_name);
+  return quantize_graph(std::move(g), outputs, rec, record_path, pb_model, quantized_name, target);
 }
 
 Expected<QuantizedModel> quantize_graph(graph::Graph g, const std::vector<std::string>& outputs,
                                         const record::Record& rec, const std::string& record_path,
-                                        const std::string& original_name, const std::string& quantized_name) {
+                                        const std::string& original_name, const std::string& quantized_name,
+                                        SaveTarget target) {
   AMCT_ASSIGN_OR_RETURN(auto folded, fold_for_quantization(g, true, {}, &rec));
   const auto layers = quant::find_quantizable_layers(g);
   AMCT_RETURN_IF_ERROR(check_record_against_graph(rec, g, layers, record_path));
-  AMCT_ASSIGN_OR_RETURN(auto inserted, quant::insert_quant_ops(g, layers, rec));
+  AMCT_ASSIGN_OR_RETURN(auto inserted, target == SaveTarget::kAscend ? quant::insert_ascend_ops(g, layers, rec)
+                                                                     : quant::insert_quant_ops(g, layers, rec));
   AMCT_RETURN_IF_ERROR(graph::prune_dead(g, outputs));
   AMCT_RETURN_IF_ERROR(graph::topo_sort(g));
 
@@ -60,7 +71,7 @@ Expected<QuantizedModel> quantize_graph(graph::Graph g, const std::vector<std::s
   map.original_model = original_name;
   map.quantized_model = quantized_name;
   map.record_file = record_path;
-  map.target = "tf";
+  map.target = save_target_name(target);
   std::set<std::string> done;
   for (const auto& ins : inserted) {
     quantmap::LayerEntry e;
@@ -112,25 +123,26 @@ Status check_save_path(const std::string& save_path) {
 
 Expected<SaveResult> save_from_record(const std::string& func, const std::string& pb_model,
                                       const std::vector<std::string>& outputs, const std::string& record_file,
-                                      const std::string& save_path) {
+                                      const std::string& save_path, SaveTarget target) {
   AMCT_RETURN_IF_ERROR(check_save_path(save_path));
   AMCT_ASSIGN_OR_RETURN(record::Record rec, record::read_record(record_file));
   if (rec.layers.empty()) return error("{}: the record has no layers", record_file);
   const std::string name = std::filesystem::path(save_path + "_quantized.pb").filename().string();
-  AMCT_ASSIGN_OR_RETURN(auto qm, build_quantized_model(pb_model, outputs, rec, record_file, name));
+  AMCT_ASSIGN_OR_RETURN(auto qm, build_quantized_model(pb_model, outputs, rec, record_file, name, target));
   return write_quantized_model(qm, save_path, func);
 }
 
 }  // namespace
 
 Expected<SaveResult> save_model(const std::string& pb_model, const std::vector<std::string>& outputs,
-                                const std::string& record_file, const std::string& save_path) {
-  return save_from_record("save_model", pb_model, outputs, record_file, save_path);
+                                const std::string& record_file, const std::string& save_path, SaveTarget target) {
+  return save_from_record("save_model", pb_model, outputs, record_file, save_path, target);
 }
 
 Expected<SaveResult> convert_model(const std::string& pb_model, const std::vector<std::string>& outputs,
-                                   const std::string& record_file, const std::string& save_path) {
-  return save_from_record("convert_model", pb_model, outputs, record_file, save_path);
+                                   const std::string& record_file, const std::string& save_path,
+                                   SaveTarget target) {
+  return save_from_record("convert_model", pb_model, outputs, record_file, save_path, target);
 }
 
 }  // namespace amct::workflows

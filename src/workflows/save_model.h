@@ -14,6 +14,11 @@
 
 namespace amct::workflows {
 
+// The form of NAME_quantized.pb (SPEC A3): standard TF ops, or AMCT's Ascend ops.
+enum class SaveTarget { kTf, kAscend };
+Expected<SaveTarget> parse_save_target(const std::string& name);  // "tf", "ascend"
+const char* save_target_name(SaveTarget t);
+
 struct SaveResult {
   std::string model_path;
   std::string quant_map_path;
@@ -36,18 +41,22 @@ struct QuantizedModel {
 // Quantizes an in-memory graph (import passes already run) from a record.
 Expected<QuantizedModel> quantize_graph(graph::Graph g, const std::vector<std::string>& outputs,
                                         const record::Record& rec, const std::string& record_path,
-                                        const std::string& original_name, const std::string& quantized_name);
+                                        const std::string& original_name, const std::string& quantized_name,
+                                        SaveTarget target = SaveTarget::kTf);
 // Writes NAME_quantized.pb and NAME_quant.json (atomic) and logs like AMCT.
 Expected<SaveResult> write_quantized_model(const QuantizedModel& qm, const std::string& save_path,
                                            const std::string& func);
 Expected<QuantizedModel> build_quantized_model(const std::string& pb_model, const std::vector<std::string>& outputs,
                                                const record::Record& rec, const std::string& record_path,
-                                               const std::string& quantized_name);
+                                               const std::string& quantized_name,
+                                               SaveTarget target = SaveTarget::kTf);
 
 Expected<SaveResult> save_model(const std::string& pb_model, const std::vector<std::string>& outputs,
-                                const std::string& record_file, const std::string& save_path);
+                                const std::string& record_file, const std::string& save_path,
+                                SaveTarget target = SaveTarget::kTf);
 // convert_model: the same from a user's record, validated against the graph first.
 Expected<SaveResult> convert_model(const std::string& pb_model, const std::vector<std::string>& outputs,
-                                   const std::string& record_file, const std::string& save_path);
+                                   const std::string& record_file, const std::string& save_path,
+                                   SaveTarget target = SaveTarget::kTf);
 
 }  // namespace amct::workflows

@@ -9,6 +9,7 @@
 #include "formats/json/quant_config.h"
 #include "formats/json/quant_map.h"
 #include "formats/record/record.h"
+#include "formats/tf/graphdef_reader.h"
 #include "runtime/session.h"
 #include "test_util.h"
 #include "workflows/calibrate.h"
@@ -20,16 +21,22 @@ namespace {
 using testing::asset;
 
 constexpr char kOutput[] = "MobilenetV2/Predictions/Reshape_1";
+constexpr double kMinAgreement = 98.0;
 
 struct Calibrated {
   std::string dir;
   workflows::CalibrateResult result;
+  float first_scale_d = 1.0f;  // the first record's scale_d
 };
 
 // Calibrates once per model for the whole suite (it is the expensive step).
-const Calibrated& calibrated(const std::string& model_file, const std::string& output) {
+// `preprocess`: slim (as amct eval) for accuracy; sample (AMCT's sample flow, input
+// [-1, 0.992]) for the record checks.
+const Calibrated& calibrated(const std::string& model_file, const std::string& output,
+                             data::Preprocess preprocess = data::Preprocess::kSlim) {
   static std::map<std::string, Calibrated> cache;
-  auto it = cache.find(model_file);
+  const std::string key = model_file + (preprocess == data::Preprocess::kSlim ? ":slim" : ":sample");
+  auto it = cache.find(key);
   if (it != cache.end()) return it->second;
   Calibrated c;
   c.dir = testing::make_temp_dir("calib");
@@ -39,10 +46,14 @@ const Calibrated& calibrated(const std::string& model_file, const std::string& o
   o.calib_dir = asset("calibration_32");
   o.batch_size = 32;
   o.save_path = c.dir + "/mobilenet_v2";
+  o.preprocess = preprocess;
   auto r = workflows::calibrate(o);
   EXPECT_TRUE(r.ok()) << r.status().message();
   if (r.ok()) c.result = r.value();
-  return cache.emplace(model_file, c).first->second;
+  auto rec = record::read_record(c.dir + "/record.txt");
+  const record::LayerRecord* first = rec.ok() ? rec->find("MobilenetV2/Conv/Conv2D") : nullptr;
+  if (first != nullptr && first->scale_d) c.first_scale_d = *first->scale_d;
+  return cache.emplace(key, c).first->second;
 }
 
 evaluation::EvalResult eval_1300(const std::string& model_path, const std::string& output) {
@@ -64,7 +75,7 @@ evaluation::EvalResult eval_1300(const std::string& model_path, const std::strin
 }
 
 TEST(CalibrateMobileNetV2, WritesAllOutputsAnd54Records) {
-  const auto& c = calibrated("models/mobilenet_v2_1.0_224_quant_float.pb", kOutput);
+  const auto& c = calibrated("models/mobilenet_v2_1.0_224_quant_float.pb", kOutput, data::Preprocess::kSample);
   for (const char* f : {"config.json", "record.txt", "mobilenet_v2_quantized.pb", "mobilenet_v2_quant.json"})
     EXPECT_TRUE(std::filesystem::exists(c.dir + "/" + f)) << f;
   auto rec = record::read_record(c.dir + "/record.txt");
@@ -88,17 +99,56 @@ TEST(CalibrateMobileNetV2, WritesAllOutputsAnd54Records) {
   EXPECT_TRUE(map->float_layers.empty());
 }
 
-TEST(CalibrateMobileNetV2, QuantizedTop1WithinBoundOfFloat) {
-  const auto& c = calibrated("models/mobilenet_v2_1.0_224_quant_float.pb", kOutput);
-  const auto fp = eval_1300(asset("models/mobilenet_v2_1.0_224_quant_float.pb"), kOutput);
-  const auto q = eval_1300(c.dir + "/mobilenet_v2_quantized.pb", kOutput);
+void expect_within_bound(const std::string& model_file, const std::string& output, double float_top1,
+                         double min_agreement) {
+  const auto& c = calibrated(model_file, output);
+  const auto fp = eval_1300(asset(model_file), output);
+  const auto q = eval_1300(c.dir + "/mobilenet_v2_quantized.pb", output);
   const double agreement = evaluation::top1_agreement(fp, q);
-  std::printf("float top-1 %.3f, quantized top-1 %.3f, agreement %.2f %%\n", fp.top1(), q.top1(), agreement);
-  EXPECT_NEAR(fp.top1(), 79.538, 0.2);
+  std::printf("%s: float top-1 %.3f, quantized top-1 %.3f, agreement %.2f %%\n", model_file.c_str(), fp.top1(),
+              q.top1(), agreement);
+  EXPECT_NEAR(fp.top1(), float_top1, 0.2);
   EXPECT_GE(q.top1(), fp.top1() - 0.3);
-  // Measured 94.5 % with IFMR (HFMG 94.1 %, min-max 94.7 %); issue 3's target of
-  // 98 % is not reached yet, so this guards the current level against regressions.
-  EXPECT_GE(agreement, 93.5);
+  EXPECT_GE(agreement, min_agreement);
+}
+
+// Issue 3's bar: top-1 no more than 0.3 below float and agreement >= 98 % (see
+// docs/CALIBRATION.md for the measured figures and what got there).
+TEST(CalibrateMobileNetV2, QuantizedTop1WithinBoundOfFloat) {
+  expect_within_bound("models/mobilenet_v2_1.0_224_quant_float.pb", kOutput, 79.538, kMinAgreement);
+}
+
+TEST(CalibrateMobileNetV2, Tf2ModelWithinBoundOfFloat) {
+  expect_within_bound("models/tf2_mobilenet_v2_1.0_224_ptq_float.pb", "Identity", 78.615, kMinAgreement);
+}
+
+// --target ascend from the same record: AMCT's op form, which amct's runtime refuses by name.
+TEST(CalibrateMobileNetV2, AscendTargetFromTheRecord) {
+  const auto& c = calibrated("models/mobilenet_v2_1.0_224_quant_float.pb", kOutput);
+  const std::string save = c.dir + "/ascend/mobilenet_v2";
+  std::filesystem::create_directories(c.dir + "/ascend");
+  auto saved = workflows::convert_model(asset("models/mobilenet_v2_1.0_224_quant_float.pb"), {kOutput},
+                                        c.dir + "/record.txt", save, workflows::SaveTarget::kAscend);
+  ASSERT_TRUE(saved.ok()) << saved.status().message();
+  EXPECT_EQ(saved->quantized_layers, 54u);
+  auto g = tf::read_graphdef(saved->model_path);
+  ASSERT_TRUE(g.ok()) << g.status().message();
+  size_t quant = 0, wquant = 0, dequant = 0;
+  for (size_t i = 0; i < g->size(); ++i) {
+    quant += g->node(i).op == "AscendQuant";
+    wquant += g->node(i).op == "AscendWeightQuant";
+    dequant += g->node(i).op == "AscendDequant";
+  }
+  EXPECT_EQ(quant, 54u);
+  EXPECT_EQ(wquant, 53u);  // AvgPool has no weights
+  EXPECT_EQ(dequant, 54u);
+  const graph::Node* q = g->find("MobilenetV2/Conv/Conv2D/act_quant/AscendQuant");
+  ASSERT_NE(q, nullptr);
+  EXPECT_FLOAT_EQ(q->attr_float_or("scale", 0), 1.0f / c.first_scale_d);
+  auto model = workflows::load_model(saved->model_path, {kOutput});
+  Status st = model.ok() ? runtime::Session::create(model->graph, model->outputs).status() : model.status();
+  ASSERT_FALSE(st.is_ok());
+  EXPECT_NE(st.message().find("Ascend"), std::string::npos) << st.message();
 }
 
 }  // namespace

@@ -10,7 +10,7 @@ namespace amct::cli {
 namespace {
 
 struct CalibrateArgs {
-  std::string model, outputs, calib_dir, config, skip_layers, save_path, preprocess = "sample";
+  std::string model, outputs, calib_dir, config, skip_layers, save_path, preprocess = "slim", target = "tf";
   int batch_num = -1, batch_size = 32, threads = 0;
 };
 
@@ -26,6 +26,7 @@ Status run_calibrate(const CalibrateArgs& a) {
   o.save_path = a.save_path;
   o.threads = a.threads;
   AMCT_ASSIGN_OR_RETURN(o.preprocess, data::parse_preprocess(a.preprocess));
+  AMCT_ASSIGN_OR_RETURN(o.target, workflows::parse_save_target(a.target));
   AMCT_ASSIGN_OR_RETURN(auto res, workflows::calibrate(o));
   log::info("calibrate", "config: {}", res.config_path);
   log::info("calibrate", "record: {}", res.record_path);
@@ -47,7 +48,11 @@ void register_calibrate(CLI::App& app) {
   cmd->add_option("--config", args->config, "config.json to use, or AMCT simple .cfg");
   cmd->add_option("--skip-layers", args->skip_layers, "layers left in float, comma separated");
   cmd->add_option("--save-path", args->save_path, "DIR/NAME: writes DIR/config.json, DIR/record.txt, NAME_quantized.pb, NAME_quant.json")->required();
-  cmd->add_option("--preprocess", args->preprocess, "sample | slim")->capture_default_str();
+  cmd->add_option("--preprocess", args->preprocess,
+                  "slim | sample: use the preprocessing the model is evaluated with (amct eval: slim)")
+      ->capture_default_str();
+  cmd->add_option("--target", args->target, "tf (standard TF ops) | ascend (AscendQuant/AscendDequant ops)")
+      ->capture_default_str();
   cmd->add_option("--threads", args->threads, "compute threads (0 = all cores)");
   cmd->callback([args] { finish("calibrate", run_calibrate(*args)); });
 }

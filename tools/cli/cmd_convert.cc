@@ -7,11 +7,13 @@ namespace amct::cli {
 namespace {
 
 struct ConvertArgs {
-  std::string model, outputs, record, save_path;
+  std::string model, outputs, record, save_path, target = "tf";
 };
 
 Status run_convert(const ConvertArgs& a) {
-  return workflows::convert_model(a.model, workflows::split_outputs(a.outputs), a.record, a.save_path).status();
+  AMCT_ASSIGN_OR_RETURN(workflows::SaveTarget target, workflows::parse_save_target(a.target));
+  return workflows::convert_model(a.model, workflows::split_outputs(a.outputs), a.record, a.save_path, target)
+      .status();
 }
 
 }  // namespace
@@ -23,6 +25,8 @@ void register_convert(CLI::App& app) {
   cmd->add_option("--outputs", args->outputs, "output node(s), comma separated")->required();
   cmd->add_option("--record", args->record, "record.txt (AMCT protobuf text)")->required();
   cmd->add_option("--save-path", args->save_path, "DIR/NAME: writes NAME_quantized.pb and NAME_quant.json")->required();
+  cmd->add_option("--target", args->target, "tf (standard TF ops) | ascend (AscendQuant/AscendDequant ops)")
+      ->capture_default_str();
   cmd->callback([args] { finish("convert_model", run_convert(*args)); });
 }
 

@@ -148,9 +148,10 @@ Status parse_layer(const Reader& r, LayerConfig& layer) {
   layer.wts.channel_wise_given = false;
   if (r.has("weight_quant_params")) {
     AMCT_ASSIGN_OR_RETURN(Reader wts, r.child("weight_quant_params"));
-    AMCT_RETURN_IF_ERROR(wts.only_keys({"wts_algo", "channel_wise"}, " in weight_quant_params"));
+    AMCT_RETURN_IF_ERROR(wts.only_keys({"wts_algo", "channel_wise", "level_search"}, " in weight_quant_params"));
     AMCT_RETURN_IF_ERROR(wts.get_string("wts_algo", layer.wts.wts_algo));
     AMCT_RETURN_IF_ERROR(wts.get_bool("channel_wise", layer.wts.channel_wise));
+    AMCT_RETURN_IF_ERROR(wts.get_bool("level_search", layer.wts.level_search));
     layer.wts.channel_wise_given = wts.has("channel_wise");
   }
   Status st = validate_layer_config(layer);
@@ -387,6 +388,9 @@ std::string to_json_string(const QuantConfig& c) {
     l["quant_enable"] = layer.quant_enable;
     l["activation_quant_params"] = act_params_to_json(layer.act);
     l["weight_quant_params"] = ojson{{"wts_algo", layer.wts.wts_algo}, {"channel_wise", layer.wts.channel_wise}};
+    // amct's extension, written only when it differs from the default (AMCT's own
+    // reader does not know the key).
+    if (!layer.wts.level_search) l["weight_quant_params"]["level_search"] = false;
     j[name] = std::move(l);
   }
   return j.dump(4) + "\n";

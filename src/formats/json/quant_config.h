@@ -25,6 +25,8 @@ struct WeightQuantParams {
   std::string wts_algo = "arq_quantize";
   bool channel_wise = true;
   bool channel_wise_given = true;  // false when the file left it out: binding picks the op's default
+  // amct extension (not AMCT's): ARQ's per-channel level search (quant/weights/arq.h).
+  bool level_search = true;
 };
 
 struct LayerConfig {

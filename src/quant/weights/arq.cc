@@ -1,5 +1,6 @@
 #include "quant/weights/arq.h"
 
+#include <algorithm>
 #include <cfloat>
 #include <cmath>
 
@@ -29,10 +30,14 @@ ChannelMap channel_map(const graph::Shape& s, WeightLayout layout) {
   return m;
 }
 
-// AMCT arq.cpp without offset: the signed extreme decides /127 or /128.
+// Symmetric int8 on [-127, 127]: scale = max|w| / 127. SPEC B §7 leaves open whether
+// AMCT divides by 127 or 128; dividing the dominant extreme by 128 either clamps the
+// other extreme by up to a whole step (weights {-1, 1}) or moves the grid off the
+// [-127, 127] grid that TFLite/TF PTQ weights already lie on, and both cost real
+// accuracy (docs/CALIBRATION.md). The range gained by -128 is one level in 255.
 Expected<float> channel_scale(float min_v, float max_v) {
-  const float v = signed_extreme(min_v, max_v);
-  float scale = v > 0.0f ? v / 127.0f : v / -128.0f;
+  const float magnitude = std::max(std::fabs(min_v), std::fabs(max_v));
+  float scale = magnitude / 127.0f;
   AMCT_RETURN_IF_ERROR(process_scale(scale));
   return scale;
 }
@@ -61,7 +66,40 @@ int64_t weight_channel_count(const graph::Shape& shape, WeightLayout layout) {
   return channel_map(shape, layout).channels;
 }
 
-Expected<WeightFactors> arq(const graph::Tensor& weights, WeightLayout layout, bool channel_wise) {
+namespace {
+
+// Squared error of quantizing `values` with `scale` the way the quantized model does
+// (round half to even, [-128, 127]).
+double quantization_error(const std::vector<float>& values, float scale) {
+  double e = 0.0;
+  for (float v : values) {
+    const float q = std::min(127.0f, std::max(-128.0f, std::nearbyint(v / scale)));
+    const double d = static_cast<double>(q) * scale - v;
+    e += d * d;
+  }
+  return e;
+}
+
+// The level search: scale = max|w| / n for n = 127 down to 64 (never clamping; a
+// coarser grid), the least squared error wins; ties keep the larger n.
+float search_scale(const std::vector<float>& values, float magnitude, float max_abs_scale) {
+  float best_scale = max_abs_scale;
+  double best = quantization_error(values, max_abs_scale);
+  for (int levels = 126; levels >= 64 && best > 0.0; --levels) {
+    const float scale = magnitude / static_cast<float>(levels);
+    const double e = quantization_error(values, scale);
+    if (e < best * (1.0 - 1e-9)) {
+      best = e;
+      best_scale = scale;
+    }
+  }
+  return best_scale;
+}
+
+}  // namespace
+
+Expected<WeightFactors> arq(const graph::Tensor& weights, WeightLayout layout, bool channel_wise,
+                            bool level_search) {
   const char* name = weight_layout_name(layout);
   if (weights.dtype() != graph::DataType::kFloat)
     return error("ARQ: {} weights are {}, expected float", name, graph::dtype_name(weights.dtype()));
@@ -94,11 +132,21 @@ Expected<WeightFactors> arq(const graph::Tensor& weights, WeightLayout layout, b
       return scale.status().with_context(fmt::format("ARQ: {} weights, channel {} of {}", name, c, mins.size()));
     f.scale_w.push_back(*scale);
   }
+  if (!level_search) return f;
+  std::vector<std::vector<float>> values(mins.size());
+  for (auto& v : values) v.reserve(static_cast<size_t>(n) / mins.size());
+  for (int64_t i = 0; i < n; ++i) values[static_cast<size_t>(map.of(i))].push_back(w[i]);
+#pragma omp parallel for schedule(dynamic, 8) if (n > 65536)
+  for (size_t c = 0; c < values.size(); ++c) {
+    const float magnitude = std::max(std::fabs(mins[c]), std::fabs(maxs[c]));
+    if (magnitude / 127.0f >= FLT_EPSILON)  // channels whose scale became 1 keep it
+      f.scale_w[c] = search_scale(values[c], magnitude, f.scale_w[c]);
+  }
   return f;
 }
 
 int8_t quantize_weight(float w, float scale) {
-  const float q = std::round(w / scale);
+  const float q = std::nearbyint(w / scale);  // half to even, like insert_quant_ops
   if (!(q > -128.0f)) return -128;  // also NaN
   if (q > 127.0f) return 127;
   return static_cast<int8_t>(q);

@@ -21,13 +21,20 @@ struct WeightFactors {
   std::vector<float> scale_w;  // 1 (per tensor) or one per output channel
 };
 
-// Per channel (or tensor): v = |max| > |min| ? max : min; scale = v/127 if v > 0 else
-// |v|/128; a scale below FLT_EPSILON (an all-zero channel) becomes 1.
-Expected<WeightFactors> arq(const graph::Tensor& weights, WeightLayout layout, bool channel_wise);
+// Per channel (or tensor): scale = max(|max|, |min|) / 127 (weights on [-127, 127],
+// never clamped); a scale below FLT_EPSILON (an all-zero channel) becomes 1.
+// level_search: then, per channel, the scale max|w|/n (n = 127 .. 64) with the least
+// squared quantization error (round half to even, as the quantized model rounds). It
+// never does worse than max/127 on that error, and it finds the exact grid of weights
+// that already lie on a coarser uniform grid (e.g. per-tensor uint8 QAT weights seen
+// per channel): docs/CALIBRATION.md.
+Expected<WeightFactors> arq(const graph::Tensor& weights, WeightLayout layout, bool channel_wise,
+                            bool level_search = false);
 // Output channels of a filter of `shape`; -1 when the rank does not fit the layout.
 int64_t weight_channel_count(const graph::Shape& shape, WeightLayout layout);
 const char* weight_layout_name(WeightLayout layout);
-// Quantizes w with the given scale: clamp(round(w / scale), -128, 127) (C round()).
+// Quantizes w with the given scale: clamp(round_half_even(w / scale), -128, 127), the
+// rounding of the saved model's int8 weights (insert_quant_ops).
 int8_t quantize_weight(float w, float scale);
 
 }  // namespace amct::quant

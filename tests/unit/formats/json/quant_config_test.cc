@@ -26,6 +26,7 @@ QuantConfig sample_config() {
   LayerConfig* conv = c.find("net/Conv/Conv2D");
   conv->act.search_step = 0.02f;
   conv->act.max_percentile = 0.9999f;
+  conv->wts.level_search = false;
   c.find("net/fc/MatMul")->quant_enable = false;
   c.tensor_quantize = nlohmann::json::parse(
       R"([{"layer_name":"MaxPool","input_index":0,"activation_quant_params":{"act_algo":"hfmg","num_of_bins":4096}}])");
@@ -77,6 +78,7 @@ TEST(QuantConfig, WriteReadRoundTrip) {
     EXPECT_EQ(a.act.num_of_bins, b.act.num_of_bins);
     EXPECT_EQ(a.act.asymmetric, b.act.asymmetric);
     EXPECT_EQ(a.wts.channel_wise, b.wts.channel_wise);
+    EXPECT_EQ(a.wts.level_search, b.wts.level_search) << n1;
   }
   // Same text again: the writer is a fixed point.
   EXPECT_EQ(to_json_string(*back), to_json_string(c));
@@ -90,6 +92,9 @@ TEST(QuantConfig, AmctLayout) {
   EXPECT_NE(t.find("\"min_percentile\": 0.999999,"), std::string::npos);
   EXPECT_NE(t.find("\"search_step\": 0.02,"), std::string::npos);
   EXPECT_NE(t.find("\"num_of_bins\": 2048"), std::string::npos);
+  // amct's level_search appears only where it is off (AMCT's own files never have it).
+  EXPECT_EQ(t.find("\"level_search\""), t.rfind("\"level_search\""));
+  EXPECT_NE(t.find("\"channel_wise\": true,\n            \"level_search\": false"), std::string::npos) << t;
   // Layers in graph order, after the globals.
   const size_t conv = t.find("\"net/Conv/Conv2D\""), dw = t.find("\"net/dw/depthwise\": {"),
                pool = t.find("\"net/Logits/AvgPool\""), tq = t.find("\"tensor_quantize\"");
