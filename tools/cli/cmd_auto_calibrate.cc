@@ -23,6 +23,7 @@ struct AutoCalibrateArgs {
   long limit = -1;
   size_t cache_mb = 1024;
   bool no_cache = false;
+  bool simulate = false;
 };
 
 Status run_auto_calibrate(const AutoCalibrateArgs& a) {
@@ -58,6 +59,7 @@ Status run_auto_calibrate(const AutoCalibrateArgs& a) {
   o.threads = a.threads;
   o.report_file = a.report;
   o.cache_original = !a.no_cache;
+  o.simulate = a.simulate;
   AMCT_ASSIGN_OR_RETURN(auto calib, data::open_dataset(a.calib_dir));
   AMCT_RETURN_IF_ERROR(ac::prepare_config_file(a.model, a.config, calib->size(), a.batch_size, o.config_file));
   log::info("create_quant_config", "config: {}", o.config_file);
@@ -108,6 +110,8 @@ void register_auto_calibrate(CLI::App& app) {
       ->capture_default_str();
   cmd->add_option("--report", args->report, "HTML report path (default DIR/accuracy_based_auto_calibration_report.html)");
   cmd->add_flag("--no-cache", args->no_cache, "always re-evaluate the original model");
+  cmd->add_flag("--simulate", args->simulate,
+                "evaluate candidates as fake-quant fp32 simulation instead of on the INT8 runtime");
   cmd->callback([args] { finish("auto_calibrate", run_auto_calibrate(*args)); });
 }
 

@@ -208,7 +208,7 @@ Expected<AutoCalibrationResult> accuracy_based_auto_calibration(const AutoCalibr
     res.original_cached = true;
     log::info(kFunc, "original model: metric {} reused from {}", *cached, cache_file);
   } else {
-    AMCT_ASSIGN_OR_RETURN(auto runner, make_runner(model.graph, model, o.threads));
+    AMCT_ASSIGN_OR_RETURN(auto runner, make_runner(model.graph, model, o.threads, o.simulate));
     clock.before("original model", 1 + search_steps_bound(all_on.size()));
     auto acc = evaluator.evaluate(runner->view(), "eval original");
     if (!acc.ok()) return acc.status().with_context("evaluating the original model");
@@ -239,7 +239,7 @@ Expected<AutoCalibrationResult> accuracy_based_auto_calibration(const AutoCalibr
   const std::string quantized_name = save.filename().string() + "_quantized.pb";
   {
     AMCT_ASSIGN_OR_RETURN(auto qm, build_candidate(model, full, all_on, o.record_file, quantized_name));
-    AMCT_ASSIGN_OR_RETURN(auto runner, make_runner(qm.graph, model, o.threads));
+    AMCT_ASSIGN_OR_RETURN(auto runner, make_runner(qm.graph, model, o.threads, o.simulate));
     clock.before(fmt::format("global quantized model ({} layers)", qm.quantized_layers),
                  search_steps_bound(all_on.size()));
     auto acc = evaluator.evaluate(runner->view(), "eval global");
@@ -266,6 +266,7 @@ Expected<AutoCalibrationResult> accuracy_based_auto_calibration(const AutoCalibr
   job.data = &data;
   job.sensitivity = sensitivity;
   job.threads = o.threads;
+  job.simulate = o.simulate;
   for (const auto& l : quant::find_quantizable_layers(folded))
     if (full.find(l.name)) job.layers.push_back(l);
   log::info(kFunc, "ranking {} layers by {} sensitivity", job.layers.size(), sensitivity->name());
@@ -284,7 +285,7 @@ Expected<AutoCalibrationResult> accuracy_based_auto_calibration(const AutoCalibr
     strategy->initialize(res.ranking);
     const ConfigEvaluator evaluate = [&](const EvalRequest& req) -> Expected<double> {
       AMCT_ASSIGN_OR_RETURN(auto qm, build_candidate(model, full, req.config, o.record_file, quantized_name));
-      AMCT_ASSIGN_OR_RETURN(auto runner, make_runner(qm.graph, model, o.threads));
+      AMCT_ASSIGN_OR_RETURN(auto runner, make_runner(qm.graph, model, o.threads, o.simulate));
       clock.before(fmt::format("fine search step {} ({} of {} layers quantized)", req.step, qm.quantized_layers,
                                req.config.size()),
                    req.max_remaining);

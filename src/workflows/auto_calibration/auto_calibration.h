@@ -36,6 +36,7 @@ struct AutoCalibrationOptions {
   std::string strategy = "binary";       // when no Strategy object is passed
   std::string sensitivity = "cosine";    // when no Sensitivity object is passed
   int threads = 0;
+  bool simulate = false;                 // evaluate the fake-quant simulation instead of the INT8 runtime
   std::string log_dir = "amct_log";      // the history file goes here
   std::string report_file;               // default DIR/accuracy_based_auto_calibration_report.html
   bool cache_original = true;

@@ -1,5 +1,8 @@
 #include "workflows/auto_calibration/candidate_model.h"
 
+#include "graph/passes/pipeline.h"
+#include "runtime/int8/lower_quantized.h"
+
 namespace amct::workflows::auto_calibration {
 
 record::Record restrict_record(const record::Record& full, const std::set<std::string>& enabled) {
@@ -35,11 +38,19 @@ ModelView ModelRunner::view() {
   return v;
 }
 
-Expected<std::unique_ptr<ModelRunner>> make_runner(const graph::Graph& g, const LoadedModel& model, int threads) {
+Expected<std::unique_ptr<ModelRunner>> make_runner(const graph::Graph& g, const LoadedModel& model, int threads,
+                                                   bool simulate) {
   std::unique_ptr<ModelRunner> r(new ModelRunner());
   runtime::SessionOptions opts;
   opts.num_threads = threads;
-  AMCT_ASSIGN_OR_RETURN(r->session_, runtime::Session::create(g, model.outputs, opts));
+  if (simulate) {
+    AMCT_ASSIGN_OR_RETURN(r->session_, runtime::Session::create(g, model.outputs, opts));
+  } else {
+    graph::Graph lowered = g;
+    AMCT_RETURN_IF_ERROR(runtime::lower_quantized(lowered).status());
+    AMCT_RETURN_IF_ERROR(graph::run_import_pipeline(lowered, model.outputs));
+    AMCT_ASSIGN_OR_RETURN(r->session_, runtime::Session::create(lowered, model.outputs, opts));
+  }
   r->input_name_ = model.input_name;
   r->height_ = model.height;
   r->width_ = model.width;

@@ -7,8 +7,9 @@
 // step recalibrates.
 //
 // make_runner() is the one place that decides which runtime evaluates a
-// candidate (today: the fp32 runtime running the standard-TF fake-quant
-// graph; switch here to the INT8 runtime when it exists).
+// candidate: amct's INT8 runtime (the quantized layers lowered to INT8
+// kernels, runtime/int8/lower_quantized.h), or with `simulate` the fp32
+// runtime running the standard-TF fake-quant graph, as TensorFlow would.
 #pragma once
 
 #include <memory>
@@ -41,12 +42,14 @@ class ModelRunner {
 
  private:
   friend Expected<std::unique_ptr<ModelRunner>> make_runner(const graph::Graph& g, const LoadedModel& model,
-                                                            int threads);
+                                                            int threads, bool simulate);
   std::unique_ptr<runtime::Session> session_;
   std::string input_name_;
   int height_ = 224, width_ = 224;
 };
 
-Expected<std::unique_ptr<ModelRunner>> make_runner(const graph::Graph& g, const LoadedModel& model, int threads);
+// `g` is a graph as quantize_graph() returns it (int8 weight chains not yet folded).
+Expected<std::unique_ptr<ModelRunner>> make_runner(const graph::Graph& g, const LoadedModel& model, int threads,
+                                                   bool simulate = false);
 
 }  // namespace amct::workflows::auto_calibration

@@ -169,7 +169,7 @@ Expected<std::vector<LayerSensitivity>> measure_sensitivities(const SensitivityJ
     for (size_t i = 0; i < job.layers.size(); ++i) {
       RollBackConfig only{{job.layers[i].name, true}};
       AMCT_ASSIGN_OR_RETURN(auto qm, build_candidate(*job.model, *job.record, only, "", ""));
-      AMCT_ASSIGN_OR_RETURN(auto runner, make_runner(qm.graph, *job.model, job.threads));
+      AMCT_ASSIGN_OR_RETURN(auto runner, make_runner(qm.graph, *job.model, job.threads, job.simulate));
       double kl_sum = 0.0, value_sum = 0.0;
       for (size_t b = 0; b < data.num_batches; ++b) {
         graph::Tensor batch;

@@ -42,6 +42,7 @@ struct SensitivityJob {
   const CalibrationData* data = nullptr;
   const Sensitivity* sensitivity = nullptr;  // the chosen measure; network-level ones cost a forward per layer
   int threads = 0;
+  bool simulate = false;  // output-kl: run the one-layer model as fake-quant simulation, not INT8
 };
 
 Expected<std::vector<LayerSensitivity>> measure_sensitivities(const SensitivityJob& job);
