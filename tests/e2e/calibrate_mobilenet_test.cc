@@ -21,7 +21,9 @@ namespace {
 using testing::asset;
 
 constexpr char kOutput[] = "MobilenetV2/Predictions/Reshape_1";
-constexpr double kMinAgreement = 98.0;
+// 98 % (issue 3); measured 98.00 % (TF1) and 98.62 % (tf2): the epsilon keeps an exact
+// 1274/1300 from failing on float rounding.
+constexpr double kMinAgreement = 98.0 - 1e-6;
 
 struct Calibrated {
   std::string dir;
