@@ -85,10 +85,13 @@ double quantization_error(const std::vector<float>& values, float scale) {
 float search_scale(const std::vector<float>& values, float magnitude, float max_abs_scale) {
   float best_scale = max_abs_scale;
   double best = quantization_error(values, max_abs_scale);
-  for (int levels = 126; levels >= 64 && best > 0.0; --levels) {
+  // Errors within float noise (1e-4 of a step per value) count as equal, so an exact grid
+  // is found at its largest n rather than wherever rounding noise happens to be least.
+  const double noise = static_cast<double>(values.size()) * std::pow(1e-4 * max_abs_scale, 2);
+  for (int levels = 126; levels >= 64 && best > noise; --levels) {
     const float scale = magnitude / static_cast<float>(levels);
     const double e = quantization_error(values, scale);
-    if (e < best * (1.0 - 1e-9)) {
+    if (e + noise < best) {
       best = e;
       best_scale = scale;
     }
