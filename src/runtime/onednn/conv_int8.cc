@@ -5,6 +5,7 @@
 // otherwise oneDNN applies it, treating padding as the zero point (real 0, as
 // the simulation pads the dequantized tensor).
 #include <cstring>
+#include <mutex>
 #include <unordered_map>
 
 #include "runtime/int8/qconv_kernel.h"
@@ -25,7 +26,7 @@ class EmptyExec : public Exec {
 class QConvExec : public Exec {
  public:
   dnnl::convolution_forward prim;
-  memory src, weights, bias, dst, zero_point;
+  memory src, weights, bias, dst, zero_point, scratchpad;
   std::vector<int32_t> bias_values;
   int32_t zp = 0;
   bool sum = false;
@@ -82,6 +83,8 @@ class OnednnQConv : public QConvKernel {
     exec->weights = packed_weights(pd.weights_desc(), memory::desc(wdims, s8, dw ? Tag::hwigo : Tag::hwio));
     exec->args = {{DNNL_ARG_SRC, exec->src}, {DNNL_ARG_WEIGHTS, exec->weights}, {DNNL_ARG_BIAS, exec->bias},
                   {DNNL_ARG_DST, exec->dst}};
+    exec->scratchpad = memory(pd.scratchpad_desc(), engine);
+    exec->args[DNNL_ARG_SCRATCHPAD] = exec->scratchpad;
     if (runtime_zp) {
       exec->zero_point = memory(memory::desc({1}, memory::data_type::s32, Tag::x), engine, &exec->zp);
       exec->args[DNNL_ARG_ATTR_ZERO_POINTS | DNNL_ARG_SRC] = exec->zero_point;
@@ -91,6 +94,7 @@ class OnednnQConv : public QConvKernel {
   // The weights in the format `want`, reordered on first request only (with the
   // s8-source compensation oneDNN's format may carry).
   memory packed_weights(const memory::desc& want, const memory::desc& user) {
+    std::lock_guard<std::mutex> lock(packed_mutex_);  // instances may be prepared on several threads
     for (auto& p : packed_)
       if (p.md == want) return p.mem;
     auto& engine = onednn::cpu_engine();
@@ -107,6 +111,7 @@ class OnednnQConv : public QConvKernel {
     memory mem;
   };
   std::vector<Packed> packed_;
+  std::mutex packed_mutex_;
 };
 
 }  // namespace

@@ -19,6 +19,8 @@ Expected<dnnl::primitive_attr> int8_attr(const QLayerParams& q, bool runtime_src
   if (q.requant) ops.push_back(EltwiseOp{EltwiseOp::Kind::kMul, q.out.inv_scale, 0.0f});
   if (fusable_prefix(ops) != ops.size()) return error("post-ops repeat an algorithm (oneDNN 2.6 brgemm applies the first one's parameters to all)");
   dnnl::primitive_attr attr;
+  // Each executor owns its scratchpad: instances may run side by side on several threads.
+  attr.set_scratchpad_mode(dnnl::scratchpad_mode::user);
   attr.set_output_scales(1 << 1, output_scales(q));
   dnnl::post_ops po;
   if (q.sum) po.append_sum(1.0f);

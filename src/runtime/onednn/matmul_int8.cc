@@ -1,5 +1,6 @@
 // INT8 MatMul on oneDNN: u8/s8 rows x s8 weights (format chosen by the
 // primitive, reordered once), s32 bias with the input zero point folded in.
+#include <mutex>
 #include <unordered_map>
 
 #include "runtime/int8/qmatmul_kernel.h"
@@ -20,7 +21,7 @@ class EmptyExec : public Exec {
 class QMatMulExec : public Exec {
  public:
   dnnl::matmul prim;
-  memory src, weights, bias, dst;
+  memory src, weights, bias, dst, scratchpad;
   std::vector<int32_t> bias_values;
   std::unordered_map<int, memory> args;
 
@@ -65,12 +66,15 @@ class OnednnQMatMul : public QMatMulKernel {
       exec->weights = packed_weights(pd.weights_desc(), user_w);
       exec->args = {{DNNL_ARG_SRC, exec->src}, {DNNL_ARG_WEIGHTS, exec->weights}, {DNNL_ARG_BIAS, exec->bias},
                     {DNNL_ARG_DST, exec->dst}};
+    exec->scratchpad = memory(pd.scratchpad_desc(), engine);
+    exec->args[DNNL_ARG_SCRATCHPAD] = exec->scratchpad;
     }));
     return std::unique_ptr<Exec>(std::move(exec));
   }
 
  private:
   memory packed_weights(const memory::desc& want, const memory::desc& user) {
+    std::lock_guard<std::mutex> lock(packed_mutex_);  // instances may be prepared on several threads
     for (auto& p : packed_)
       if (p.md == want) return p.mem;
     auto& engine = onednn::cpu_engine();
@@ -87,6 +91,7 @@ class OnednnQMatMul : public QMatMulKernel {
     memory mem;
   };
   std::vector<Packed> packed_;
+  std::mutex packed_mutex_;
 };
 
 }  // namespace
