@@ -182,30 +182,81 @@ int64_t Session::slice_size(const std::vector<const Tensor*>& ordered) {
   return chunk < n ? chunk : 0;
 }
 
+struct Session::WorkerInstance {
+  std::vector<graph::Shape> shapes;
+  std::unique_ptr<Instance> instance;
+};
+
 Expected<std::vector<Tensor>> Session::run_sliced(const std::vector<const Tensor*>& ordered, int64_t chunk) {
   const int64_t n = ordered[0]->dim(0);
-  std::vector<Tensor> outputs;
-  for (int64_t off = 0; off < n; off += chunk) {
+  const int64_t num_slices = (n + chunk - 1) / chunk;
+  // With several threads, whole slices run side by side, one per thread, each
+  // primitive single-threaded: a slice's small primitives split poorly across
+  // threads, independent slices scale almost linearly (MobileNetV2 batch 32,
+  // 2 threads: 99 -> 87 ms). Profiling sums per-step times: kept sequential.
+  const int threads = opts_.profile ? 1 : static_cast<int>(std::min<int64_t>(omp_get_max_threads(), num_slices));
+  std::vector<DataType> types;
+  for (const Tensor* t : ordered) types.push_back(t->dtype());
+  if (static_cast<int>(workers_.size()) < threads) workers_.resize(static_cast<size_t>(threads));
+  std::vector<std::vector<Tensor>> parts(static_cast<size_t>(num_slices));
+  auto run_slice = [&](int worker, int64_t s) -> Status {
+    const int64_t off = s * chunk;
     const int64_t k = std::min(chunk, n - off);
     std::vector<Tensor> slices;
     std::vector<const Tensor*> slice_ptrs;
+    std::vector<graph::Shape> shapes;
     for (const Tensor* t : ordered) {
-      graph::Shape s = t->shape();
-      s[0] = k;
+      graph::Shape sh = t->shape();
+      sh[0] = k;
       const size_t row = t->byte_size() / static_cast<size_t>(n);
-      slices.emplace_back(t->dtype(), s);
+      slices.emplace_back(t->dtype(), sh);
+      shapes.push_back(sh);
       std::memcpy(slices.back().raw(), static_cast<const uint8_t*>(t->raw()) + static_cast<size_t>(off) * row,
                   static_cast<size_t>(k) * row);
     }
     for (const Tensor& t : slices) slice_ptrs.push_back(&t);
-    AMCT_ASSIGN_OR_RETURN(Instance * inst, instance_for(slice_ptrs));
-    std::vector<Tensor> part;
-    AMCT_RETURN_IF_ERROR(run_instance(inst, slice_ptrs, nullptr, &part));
+    std::vector<Tensor>* part = &parts[static_cast<size_t>(s)];
+    if (threads == 1) {
+      AMCT_ASSIGN_OR_RETURN(Instance * inst, instance_for(slice_ptrs));
+      return run_instance(inst, slice_ptrs, nullptr, part);
+    }
+    // Built inside the parallel region, so oneDNN picks single-thread kernels.
+    auto& w = workers_[static_cast<size_t>(worker)];
+    if (!w || w->shapes != shapes) {
+      auto built = Instance::build(*plan_, types, shapes);
+      if (!built.ok()) return built.status();
+      w = std::make_unique<WorkerInstance>();
+      w->shapes = shapes;
+      w->instance = std::move(built).value();
+    }
+    return w->instance->run(*plan_, slice_ptrs, nullptr, part);
+  };
+  if (threads == 1) {
+    for (int64_t s = 0; s < num_slices; ++s) AMCT_RETURN_IF_ERROR(run_slice(0, s));
+  } else {
+    std::vector<Status> status(static_cast<size_t>(threads), Status::ok());
+#pragma omp parallel num_threads(threads)
+    {
+      const int w = omp_get_thread_num();
+      try {
+        for (int64_t s = w; s < num_slices && status[static_cast<size_t>(w)].is_ok(); s += threads)
+          status[static_cast<size_t>(w)] = run_slice(w, s);
+      } catch (const std::bad_alloc&) {
+        status[static_cast<size_t>(w)] = error("out of memory while running the graph");
+      }
+    }
+    for (const Status& st : status) AMCT_RETURN_IF_ERROR(st);
+  }
+  std::vector<Tensor> outputs;
+  for (int64_t s = 0; s < num_slices; ++s) {
+    const int64_t off = s * chunk;
+    const int64_t k = std::min(chunk, n - off);
+    const std::vector<Tensor>& part = parts[static_cast<size_t>(s)];
     for (size_t i = 0; i < part.size(); ++i) {
-      if (off == 0) {
-        graph::Shape s = part[i].shape();
-        s[0] = n;  // dim 0 is the batch: checked by decide_split
-        outputs.emplace_back(part[i].dtype(), s);
+      if (s == 0) {
+        graph::Shape sh = part[i].shape();
+        sh[0] = n;  // dim 0 is the batch: checked by decide_split
+        outputs.emplace_back(part[i].dtype(), sh);
       }
       const size_t row = part[i].byte_size() / static_cast<size_t>(k);
       std::memcpy(static_cast<uint8_t*>(outputs[i].raw()) + static_cast<size_t>(off) * row, part[i].raw(),

@@ -97,6 +97,9 @@ class Session {
   std::vector<std::unique_ptr<CachedInstance>> cache_;  // most recently used last
   struct CachedSplit;
   std::vector<CachedSplit> splits_;  // by feed dtypes and shapes without dim 0
+  // One instance per worker thread for slices run side by side (run_sliced).
+  struct WorkerInstance;
+  std::vector<std::unique_ptr<WorkerInstance>> workers_;
   std::vector<StepTime> profile_;
   // Runs one instance, adding step times to profile_ when profiling.
   Status run_instance(Instance* inst, const std::vector<const Tensor*>& ordered, const ObservedCallback& cb,
