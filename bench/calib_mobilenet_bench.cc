@@ -62,8 +62,10 @@ int main(int argc, char** argv) {
     if (pipe(fds) != 0) return 1;
     posix_spawn_file_actions_t fa;
     posix_spawn_file_actions_init(&fa);
-    posix_spawn_file_actions_adddup2(&fa, fds[1], 3);
+    // Close the read end first: when pipe() returned it as fd 3, closing it
+    // after the dup2 would close the child's result channel.
     posix_spawn_file_actions_addclose(&fa, fds[0]);
+    posix_spawn_file_actions_adddup2(&fa, fds[1], 3);
     char* args[] = {argv[0], const_cast<char*>("--one"), const_cast<char*>(n.c_str()),
                     const_cast<char*>(assets.c_str()), nullptr};
     const std::string exe = std::filesystem::read_symlink("/proc/self/exe").string();

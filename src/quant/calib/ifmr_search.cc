@@ -52,7 +52,8 @@ namespace {
 
 // Candidates [c0, c1) over all n values, summed in a thread-local copy (no false sharing).
 // An AVX2 clone is picked at load time where the CPU has it; both clones do the same
-// IEEE operations (no FMA), so results are identical.
+// IEEE operations (no FMA: an avx512f clone would let GCC contract r*sc-x into an FMA
+// and change the sums), so results are identical.
 __attribute__((target_clones("avx2", "default"))) void accumulate_range(const IfmrSearch& search, const float* x, size_t n, double* acc, size_t c0, size_t c1) {
   const size_t m = c1 - c0;
   std::vector<double> local(acc + c0, acc + c1);
@@ -62,6 +63,9 @@ __attribute__((target_clones("avx2", "default"))) void accumulate_range(const If
   double* __restrict a = local.data();
   for (size_t i = 0; i < n; ++i) {
     const float xi = x[i];
+    // Zero quantizes to exactly zero under every candidate (each range holds 0), so it adds
+    // +0.0 to every sum: skipping it changes no bit, and ReLU outputs are mostly zeros.
+    if (xi == 0.0f) continue;
     // Candidates are the inner loop: each acc[c] still sums the elements in order, and
     // the loop vectorizes across candidates.
     for (size_t c = 0; c < m; ++c) {
