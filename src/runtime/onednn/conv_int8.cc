@@ -1,9 +1,10 @@
 // INT8 Conv2D / depthwise convolution on oneDNN (u8/s8 activations NHWC, s8
 // weights, s32 bias, per-channel output scales). The weight format is the
 // primitive's choice (format_tag::any), reordered once per format. An input
-// zero point is folded into the bias when the window never reads padding;
-// otherwise oneDNN applies it, treating padding as the zero point (real 0, as
-// the simulation pads the dequantized tensor).
+// zero point is folded into the bias; where the window reads padding, the input
+// is first copied into a buffer whose border holds the zero point (real 0, as
+// the simulation pads the dequantized tensor). oneDNN 2.6's own src zero points
+// (jit_int8) gave wrong results when instances ran on several threads at once.
 #include <cstring>
 #include <mutex>
 #include <unordered_map>
@@ -32,10 +33,24 @@ class QConvExec : public Exec {
   bool sum = false;
   std::unordered_map<int, memory> args;
 
+  // Explicit zero-point padding: rows of the input copied into `padded`.
+  bool pad_input = false;
+  int64_t n = 0, ih = 0, iw = 0, ic = 0, pad_t = 0, pad_l = 0, ph = 0, pw = 0;
+  std::vector<uint8_t> padded;
+
+  void copy_into_padding(const uint8_t* x) {
+    const size_t row = static_cast<size_t>(iw * ic);
+    for (int64_t b = 0; b < n; ++b)
+      for (int64_t h = 0; h < ih; ++h)
+        std::memcpy(padded.data() + static_cast<size_t>(((b * ph + h + pad_t) * pw + pad_l) * ic),
+                    x + static_cast<size_t>(b * ih + h) * row, row);
+  }
+
   Status run(const Inputs& in, const Outputs& out) override {
     if (sum && out[0]->data != in[1]->data) std::memcpy(out[0]->data, in[1]->data, out[0]->byte_size());
+    if (pad_input) copy_into_padding(in[0]->as<uint8_t>());
     return onednn::guarded("int8 convolution", [&] {
-      src.set_data_handle(in[0]->data);
+      src.set_data_handle(pad_input ? static_cast<void*>(padded.data()) : in[0]->data);
       dst.set_data_handle(out[0]->data);
       prim.execute(onednn::cpu_stream(), args);
       onednn::cpu_stream().wait();
@@ -53,12 +68,23 @@ class OnednnQConv : public QConvKernel {
     auto exec = std::make_unique<QConvExec>();
     exec->sum = spec_.q.sum;
     const int32_t zp = spec_.q.in.zero_point();
-    const bool padded = g.pad_t || g.pad_b || g.pad_l || g.pad_r;
-    const bool runtime_zp = zp != 0 && padded;
-    AMCT_ASSIGN_OR_RETURN(exec->bias_values, onednn::folded_bias(spec_.q, runtime_zp ? 0 : zp));
-    AMCT_ASSIGN_OR_RETURN(dnnl::primitive_attr attr, onednn::int8_attr(spec_.q, runtime_zp));
+    ConvGeometry pg = g;
+    if (zp != 0 && (g.pad_t || g.pad_b || g.pad_l || g.pad_r)) {
+      // u8 storage (a nonzero zero point): the border is the zero point.
+      exec->pad_input = true;
+      exec->n = g.n, exec->ih = g.ih, exec->iw = g.iw, exec->ic = g.ic, exec->pad_t = g.pad_t, exec->pad_l = g.pad_l;
+      exec->ph = g.ih + g.pad_t + g.pad_b;
+      exec->pw = g.iw + g.pad_l + g.pad_r;
+      AMCT_ASSIGN_OR_RETURN(int64_t count, graph::checked_num_elements({g.n, exec->ph, exec->pw, g.ic}));
+      exec->padded.assign(static_cast<size_t>(count), static_cast<uint8_t>(zp));
+      pg.ih = exec->ph;
+      pg.iw = exec->pw;
+      pg.pad_t = pg.pad_b = pg.pad_l = pg.pad_r = 0;
+    }
+    AMCT_ASSIGN_OR_RETURN(exec->bias_values, onednn::folded_bias(spec_.q, zp));
+    AMCT_ASSIGN_OR_RETURN(dnnl::primitive_attr attr, onednn::int8_attr(spec_.q, false));
     exec->zp = zp;
-    AMCT_RETURN_IF_ERROR(onednn::guarded("int8 convolution setup", [&] { build(g, attr, runtime_zp, exec.get()); }));
+    AMCT_RETURN_IF_ERROR(onednn::guarded("int8 convolution setup", [&] { build(pg, attr, false, exec.get()); }));
     return std::unique_ptr<Exec>(std::move(exec));
   }
 
