@@ -27,9 +27,8 @@ class EmptyExec : public Exec {
 class QConvExec : public Exec {
  public:
   dnnl::convolution_forward prim;
-  memory src, weights, bias, dst, zero_point, scratchpad;
+  memory src, weights, bias, dst, scratchpad;
   std::vector<int32_t> bias_values;
-  int32_t zp = 0;
   bool sum = false;
   std::unordered_map<int, memory> args;
 
@@ -82,14 +81,13 @@ class OnednnQConv : public QConvKernel {
       pg.pad_t = pg.pad_b = pg.pad_l = pg.pad_r = 0;
     }
     AMCT_ASSIGN_OR_RETURN(exec->bias_values, onednn::folded_bias(spec_.q, zp));
-    AMCT_ASSIGN_OR_RETURN(dnnl::primitive_attr attr, onednn::int8_attr(spec_.q, false));
-    exec->zp = zp;
-    AMCT_RETURN_IF_ERROR(onednn::guarded("int8 convolution setup", [&] { build(pg, attr, false, exec.get()); }));
+    AMCT_ASSIGN_OR_RETURN(dnnl::primitive_attr attr, onednn::int8_attr(spec_.q));
+    AMCT_RETURN_IF_ERROR(onednn::guarded("int8 convolution setup", [&] { build(pg, attr, exec.get()); }));
     return std::unique_ptr<Exec>(std::move(exec));
   }
 
  private:
-  void build(const ConvGeometry& g, const dnnl::primitive_attr& attr, bool runtime_zp, QConvExec* exec) {
+  void build(const ConvGeometry& g, const dnnl::primitive_attr& attr, QConvExec* exec) {
     auto& engine = onednn::cpu_engine();
     const auto s8 = memory::data_type::s8;
     const memory::desc src_md({g.n, g.ic, g.ih, g.iw}, onednn::dnnl_type(spec_.q.in.storage()), Tag::nhwc);
@@ -111,10 +109,6 @@ class OnednnQConv : public QConvKernel {
                   {DNNL_ARG_DST, exec->dst}};
     exec->scratchpad = memory(pd.scratchpad_desc(), engine);
     exec->args[DNNL_ARG_SCRATCHPAD] = exec->scratchpad;
-    if (runtime_zp) {
-      exec->zero_point = memory(memory::desc({1}, memory::data_type::s32, Tag::x), engine, &exec->zp);
-      exec->args[DNNL_ARG_ATTR_ZERO_POINTS | DNNL_ARG_SRC] = exec->zero_point;
-    }
   }
 
   // The weights in the format `want`, reordered on first request only (with the

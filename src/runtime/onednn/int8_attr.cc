@@ -14,7 +14,7 @@ dnnl::memory::data_type dnnl_type(graph::DataType t) {
   }
 }
 
-Expected<dnnl::primitive_attr> int8_attr(const QLayerParams& q, bool runtime_src_zero_point) {
+Expected<dnnl::primitive_attr> int8_attr(const QLayerParams& q) {
   std::vector<EltwiseOp> ops = q.eltwise;
   if (q.requant) ops.push_back(EltwiseOp{EltwiseOp::Kind::kMul, q.out.inv_scale, 0.0f});
   if (fusable_prefix(ops) != ops.size()) return error("post-ops repeat an algorithm (oneDNN 2.6 brgemm applies the first one's parameters to all)");
@@ -28,7 +28,6 @@ Expected<dnnl::primitive_attr> int8_attr(const QLayerParams& q, bool runtime_src
   if (q.requant) po.append_eltwise(1.0f, dnnl::algorithm::eltwise_linear, q.out.inv_scale,
                                    static_cast<float>(q.out.zero_point()));
   attr.set_post_ops(po);
-  if (runtime_src_zero_point) attr.set_zero_points(DNNL_ARG_SRC, 0, {DNNL_RUNTIME_S32_VAL});
   return attr;
 }
 

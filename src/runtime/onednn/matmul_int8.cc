@@ -43,7 +43,7 @@ class OnednnQMatMul : public QMatMulKernel {
     if (out[0]->count == 0) return std::unique_ptr<Exec>(std::make_unique<EmptyExec>());
     auto exec = std::make_unique<QMatMulExec>();
     AMCT_ASSIGN_OR_RETURN(exec->bias_values, onednn::folded_bias(q_, q_.in.zero_point()));
-    AMCT_ASSIGN_OR_RETURN(dnnl::primitive_attr attr, onednn::int8_attr(q_, false));
+    AMCT_ASSIGN_OR_RETURN(dnnl::primitive_attr attr, onednn::int8_attr(q_));
     const int64_t m = in[0]->shape[0], k = q_.weights.shape()[0], n = q_.weights.shape()[1];
     AMCT_RETURN_IF_ERROR(onednn::guarded("int8 matmul setup", [&] {
       auto& engine = onednn::cpu_engine();
