@@ -14,8 +14,11 @@ Expected<Prediction> predict_image(const LoadedModel& model, const std::string& 
   data::preprocess_into(img, preprocess, model.height, model.width, input.data<float>());
   runtime::SessionOptions opts;
   opts.num_threads = threads;
-  AMCT_ASSIGN_OR_RETURN(auto session, runtime::Session::create(model.graph, model.outputs, opts));
-  AMCT_ASSIGN_OR_RETURN(auto outs, session->run({{model.input_name, input}}));
+  auto session = runtime::Session::create(model.graph, model.outputs, opts);
+  if (!session.ok()) return session.status().with_context(model.path);  // name the model, not just the node
+  auto outs_or = (*session)->run({{model.input_name, input}});
+  if (!outs_or.ok()) return outs_or.status().with_context(model.path);
+  auto& outs = *outs_or;
   const graph::Tensor& scores = outs.at(0);
   if (scores.dtype() != graph::DataType::kFloat || scores.num_elements() == 0)
     return error("{}: output '{}' is not a float score vector", model.path, model.outputs[0]);

@@ -11,7 +11,10 @@ Status check_record_against_graph(const record::Record& rec, const graph::Graph&
                                   const std::string& record_path) {
   std::map<std::string, const quant::QuantizableLayer*> by_name;
   for (const auto& l : layers) by_name[l.name] = &l;
-  for (const auto& [key, r] : rec.layers) {
+  for (const auto& entry : rec.layers) {
+    // Named references, not a structured binding: C++17 lambdas cannot capture those (clang).
+    const std::string& key = entry.first;
+    const record::LayerRecord& r = entry.second;
     auto ctx = [&](const Status& s) { return s.with_context(record_path + ": record '" + key + "'"); };
     AMCT_RETURN_IF_ERROR(ctx(record::validate_layer_record(key, r)));
     const graph::Node* node = folded.find(key);

@@ -67,7 +67,11 @@ Expected<nlohmann::json> tensor_quantize_json(const SimpleConfig& s) {
     nlohmann::ordered_json item = {{"layer_name", t.layer_name()},
                                    {"input_index", t.input_index()},
                                    {"activation_quant_params", config::act_params_to_json(act)}};
-    out.push_back(nlohmann::json::parse(item.dump()));
+    try {
+      out.push_back(nlohmann::json::parse(item.dump()));
+    } catch (const nlohmann::json::exception& e) {  // e.g. a layer_name that is not UTF-8
+      return error("{}: tensor_quantize #{}: layer_name is not valid UTF-8 ({})", s.source, out.size() + 1, e.what());
+    }
   }
   return out;
 }

@@ -1,0 +1,43 @@
+#include "fuzz_util.h"
+
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include <cstdlib>
+
+#include "core/log.h"
+
+namespace amct::fuzz {
+
+void quiet_logging() {
+  // Nothing reaches kError + 1, so neither console nor file gets a line.
+  log::set_levels(static_cast<log::Level>(static_cast<int>(log::Level::kError) + 1),
+                  static_cast<log::Level>(static_cast<int>(log::Level::kError) + 1));
+  log::set_log_dir("/dev/null/amct_log");  // never creatable: no file even if a level slips
+}
+
+void require_message(const Status& s) {
+  if (!s.is_ok() && s.message().empty()) std::abort();
+}
+
+MemFile::MemFile(const uint8_t* data, size_t size) {
+  fd_ = ::memfd_create("amct_fuzz", MFD_CLOEXEC);
+  if (fd_ < 0) return;
+  size_t done = 0;
+  while (done < size) {
+    const ssize_t n = ::write(fd_, data + done, size - done);
+    if (n <= 0) {
+      ::close(fd_);
+      fd_ = -1;
+      return;
+    }
+    done += static_cast<size_t>(n);
+  }
+  path_ = "/proc/self/fd/" + std::to_string(fd_);
+}
+
+MemFile::~MemFile() {
+  if (fd_ >= 0) ::close(fd_);
+}
+
+}  // namespace amct::fuzz

@@ -1,0 +1,36 @@
+// Helpers shared by the fuzz targets.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <string>
+
+#include "core/status.h"
+
+namespace amct::fuzz {
+
+// Quiets amct's logging (console and amct_log/) so the fuzzer's output stays readable
+// and nothing is written per input.
+void quiet_logging();
+
+// Library code must answer bad input with a Status carrying a message; an
+// error Status with an empty message would print "ERROR - ...: " and is a bug.
+void require_message(const Status& s);
+
+// A file whose contents are `bytes`, for readers that take a path: an
+// in-memory file (memfd) reached through /proc/self/fd, so no disk I/O.
+class MemFile {
+ public:
+  MemFile(const uint8_t* data, size_t size);
+  ~MemFile();
+  MemFile(const MemFile&) = delete;
+  MemFile& operator=(const MemFile&) = delete;
+  bool ok() const { return fd_ >= 0; }
+  const std::string& path() const { return path_; }
+
+ private:
+  int fd_ = -1;
+  std::string path_;
+};
+
+}  // namespace amct::fuzz
