@@ -51,8 +51,10 @@ for t in "${targets[@]}"; do
   echo "fuzz: $t ${limit[*]} -max_len=$(max_len "$t")"
   start=$(date +%s)
   rc=0
+  # One in-process run (no -jobs: libFuzzer would fork and log to ./fuzz-N.log).
   # Leak checking stays on (libFuzzer's default with ASan); no suppressions.
-  "$B/fuzz/fuzz_$t" "${limit[@]}" -max_len="$(max_len "$t")" -jobs=1 -workers=1 \
+  # -timeout is generous: this machine's processes can be paused for seconds.
+  "$B/fuzz/fuzz_$t" "${limit[@]}" -max_len="$(max_len "$t")" \
     -timeout=60 -rss_limit_mb=2048 -print_final_stats=1 -artifact_prefix="$artifacts" \
     "$corpus" "$B/seeds/$t" > "$B/fuzz_logs/$t.log" 2>&1 || rc=$?
   secs=$(( $(date +%s) - start ))
