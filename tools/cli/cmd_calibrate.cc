@@ -43,8 +43,9 @@ void register_calibrate(CLI::App& app) {
   cmd->add_option("--model", args->model, "float frozen GraphDef .pb")->required();
   cmd->add_option("--outputs", args->outputs, "output node(s), comma separated")->required();
   cmd->add_option("--calib-dir", args->calib_dir, "calibration images (folder, labels.csv folder or TFRecords)")->required();
-  cmd->add_option("--batch-num", args->batch_num, "calibration batches (default: all images)");
-  cmd->add_option("--batch-size", args->batch_size, "images per batch")->capture_default_str();
+  cmd->add_option("--batch-num", args->batch_num, "calibration batches (default: all images)")
+      ->check(CLI::Range(1, 1000000));
+  cmd->add_option("--batch-size", args->batch_size, "images per batch")->check(CLI::Range(1, 1000000))->capture_default_str();
   cmd->add_option("--config", args->config, "config.json to use, or AMCT simple .cfg");
   cmd->add_option("--skip-layers", args->skip_layers, "layers left in float, comma separated");
   cmd->add_option("--save-path", args->save_path, "DIR/NAME: writes DIR/config.json, DIR/record.txt, NAME_quantized.pb, NAME_quant.json")->required();

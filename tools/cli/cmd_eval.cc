@@ -55,7 +55,7 @@ void register_eval(CLI::App& app) {
   cmd->add_option("--batch-size", args->batch_size, "images per batch")->capture_default_str();
   cmd->add_option("--limit", args->limit, "evaluate only the first K images");
   cmd->add_option("--predictions", args->predictions, "write `file label top1..top5` per image");
-  cmd->add_option("--preprocess", args->preprocess, "slim | sample")->capture_default_str();
+  cmd->add_option("--preprocess", args->preprocess, "slim | sample | pil_bilinear")->capture_default_str();
   cmd->add_option("--keyword", args->keyword, "only TFRecord files whose name contains this");
   cmd->add_option("--threads", args->threads, "compute threads (0 = all cores)");
   auto* int8 = cmd->add_flag("--int8", args->int8, "run quantized layers with INT8 kernels (the default)");

@@ -32,7 +32,7 @@ void register_infer(CLI::App& app) {
   cmd->add_option("--model", args->model, "frozen GraphDef .pb")->required();
   cmd->add_option("--image", args->image, "JPEG/PNG/BMP image")->required();
   cmd->add_option("--outputs", args->outputs, "output node(s), comma separated");
-  cmd->add_option("--preprocess", args->preprocess, "slim | sample")->capture_default_str();
+  cmd->add_option("--preprocess", args->preprocess, "slim | sample | pil_bilinear")->capture_default_str();
   cmd->add_option("--threads", args->threads, "compute threads (0 = all cores)");
   cmd->callback([args] { finish("infer", run_infer(*args)); });
 }
