@@ -3,6 +3,8 @@
 #include <cmath>
 #include <cstring>
 
+#include "quant/quant_node_builders.h"
+
 namespace amct::quant {
 namespace {
 
@@ -10,34 +12,6 @@ using graph::AttrValue;
 using graph::DataType;
 using graph::Node;
 using graph::Tensor;
-
-Node make_const(const std::string& name, const Tensor& value) {
-  Node n;
-  n.name = name;
-  n.op = "Const";
-  n.attrs["dtype"] = AttrValue::of_type(value.dtype());
-  n.attrs["value"] = AttrValue::of_tensor(value);
-  return n;
-}
-
-Node make_ascend(const std::string& name, const std::string& op, std::vector<std::string> inputs) {
-  Node n;
-  n.name = name;
-  n.op = op;
-  n.inputs = std::move(inputs);
-  n.attrs["T"] = AttrValue::of_type(DataType::kFloat);
-  return n;
-}
-
-// The single BiasAdd that reads `layer` with a Const bias, if any.
-Node* find_bias_add(graph::Graph& g, const std::string& layer) {
-  auto consumers = g.consumers(layer);
-  if (consumers.size() != 1 || consumers[0]->op != "BiasAdd" || consumers[0]->num_data_inputs() < 2) return nullptr;
-  if (consumers[0]->data_input(0).node != layer) return nullptr;
-  const Node* b = resolve_through_identity(g, consumers[0]->data_input(1));
-  if (b == nullptr || b->op != "Const") return nullptr;
-  return consumers[0];
-}
 
 // AscendDequant's ksize: the spatial window of the layer ([1, 1] for MatMul).
 std::vector<int64_t> layer_ksize(const Node& n, const QuantizableLayer& layer, const graph::Shape& w) {
@@ -48,14 +22,6 @@ std::vector<int64_t> layer_ksize(const Node& n, const QuantizableLayer& layer, c
   }
   if (layer.has_weights && w.size() == 4) return {w[0], w[1]};
   return {1, 1};
-}
-
-Status add_all(graph::Graph& g, std::vector<Node> nodes, std::vector<std::string>* names) {
-  for (auto& n : nodes) {
-    names->push_back(n.name);
-    AMCT_RETURN_IF_ERROR(g.add_node(std::move(n)));
-  }
-  return Status::ok();
 }
 
 }  // namespace
@@ -83,7 +49,7 @@ Expected<std::vector<InsertedLayer>> insert_ascend_ops(graph::Graph& g, const st
 
     // Activation: AscendQuant on the data input.
     const std::string aq = layer.name + "/act_quant/AscendQuant";
-    Node quant = make_ascend(aq, "AscendQuant", {node->inputs[static_cast<size_t>(layer.data_input_index)]});
+    Node quant = make_op(aq, "AscendQuant", {node->inputs[static_cast<size_t>(layer.data_input_index)]});
     quant.attrs["scale"] = AttrValue::of_float(1.0f / scale_d);
     quant.attrs["offset"] = AttrValue::of_float(static_cast<float>(*r->offset_d));
     quant.attrs["quant_bits"] = AttrValue::of_int(8);
@@ -106,7 +72,7 @@ Expected<std::vector<InsertedLayer>> insert_ascend_ops(graph::Graph& g, const st
       Tensor offset_w(DataType::kInt8, {static_cast<int64_t>(scale_w.size())});
       for (size_t c = 0; c < scale_w.size(); ++c)
         offset_w.data<int8_t>()[c] = static_cast<int8_t>(c < r->offset_w.size() ? r->offset_w[c] : 0);
-      Node wquant = make_ascend(wq + "AscendWeightQuant", "AscendWeightQuant", {wq + "int8_weights", wq + "offset_w"});
+      Node wquant = make_op(wq + "AscendWeightQuant", "AscendWeightQuant", {wq + "int8_weights", wq + "offset_w"});
       wquant.attrs["dst_type"] = AttrValue::of_string("INT8");
       node = g.find(layer.name);
       node->inputs[static_cast<size_t>(layer.weight_input_index)] = wq + "AscendWeightQuant";
@@ -134,13 +100,7 @@ Expected<std::vector<InsertedLayer>> insert_ascend_ops(graph::Graph& g, const st
         bq.data<int32_t>()[c] = static_cast<int32_t>(v);
       }
       const std::string bqn = layer.name + "/bias_quant/";
-      Node cast;
-      cast.name = bqn + "cast";
-      cast.op = "Cast";
-      cast.inputs = {bqn + "int32_bias"};
-      cast.attrs["SrcT"] = AttrValue::of_type(DataType::kInt32);
-      cast.attrs["DstT"] = AttrValue::of_type(DataType::kFloat);
-      cast.attrs["Truncate"] = AttrValue::of_bool(false);
+      Node cast = make_cast(bqn + "cast", bqn + "int32_bias", DataType::kInt32);
       ins.bias_add = bias_add->name;
       bias_add->inputs[1] = bqn + "cast";
       dequant_input = bias_add->name;
@@ -157,7 +117,7 @@ Expected<std::vector<InsertedLayer>> insert_ascend_ops(graph::Graph& g, const st
       const int8_t ow = static_cast<int8_t>(c < r->offset_w.size() ? r->offset_w[c] : 0);
       deq.data<uint64_t>()[c] = pack_deq_scale(d, n, ow);
     }
-    Node dequant = make_ascend(dq + "AscendDequant", "AscendDequant", {dequant_input, dq + "deq_scale"});
+    Node dequant = make_op(dq + "AscendDequant", "AscendDequant", {dequant_input, dq + "deq_scale"});
     dequant.attrs["ksize"] = AttrValue::of_ints(layer_ksize(*g.find(layer.name), layer, wshape));
     dequant.attrs["data_format"] = AttrValue::of_string("NHWC");
     g.replace_input(graph::TensorRef{dequant_input, 0}, graph::TensorRef{dq + "AscendDequant", 0});

@@ -3,6 +3,8 @@
 #include <cmath>
 #include <limits>
 
+#include "quant/quant_node_builders.h"
+
 namespace amct::quant {
 namespace {
 
@@ -10,36 +12,6 @@ using graph::AttrValue;
 using graph::DataType;
 using graph::Node;
 using graph::Tensor;
-
-Node make_const(const std::string& name, const Tensor& value) {
-  Node n;
-  n.name = name;
-  n.op = "Const";
-  n.attrs["dtype"] = AttrValue::of_type(value.dtype());
-  n.attrs["value"] = AttrValue::of_tensor(value);
-  return n;
-}
-
-Node make_op(const std::string& name, const std::string& op, std::vector<std::string> inputs,
-             DataType t = DataType::kFloat) {
-  Node n;
-  n.name = name;
-  n.op = op;
-  n.inputs = std::move(inputs);
-  n.attrs["T"] = AttrValue::of_type(t);
-  return n;
-}
-
-Node make_cast(const std::string& name, const std::string& input, DataType from) {
-  Node n;
-  n.name = name;
-  n.op = "Cast";
-  n.inputs = {input};
-  n.attrs["SrcT"] = AttrValue::of_type(from);
-  n.attrs["DstT"] = AttrValue::of_type(DataType::kFloat);
-  n.attrs["Truncate"] = AttrValue::of_bool(false);
-  return n;
-}
 
 float round_half_even(float x) { return std::nearbyint(x); }  // default FE_TONEAREST
 
@@ -51,24 +23,6 @@ graph::Shape scale_shape(const graph::Shape& w, WeightLayout layout, size_t coun
     case WeightLayout::kConv2DBackpropInput_HWOI: return {w[2], 1};
     default: return {static_cast<int64_t>(count)};
   }
-}
-
-Status add_all(graph::Graph& g, std::vector<Node> nodes, std::vector<std::string>* names) {
-  for (auto& n : nodes) {
-    names->push_back(n.name);
-    AMCT_RETURN_IF_ERROR(g.add_node(std::move(n)));
-  }
-  return Status::ok();
-}
-
-// The single BiasAdd that reads `layer` with a Const bias, if any.
-Node* find_bias_add(graph::Graph& g, const std::string& layer) {
-  auto consumers = g.consumers(layer);
-  if (consumers.size() != 1 || consumers[0]->op != "BiasAdd" || consumers[0]->num_data_inputs() < 2) return nullptr;
-  if (consumers[0]->data_input(0).node != layer) return nullptr;
-  const Node* b = resolve_through_identity(g, consumers[0]->data_input(1));
-  if (b == nullptr || b->op != "Const") return nullptr;
-  return consumers[0];
 }
 
 }  // namespace
