@@ -16,11 +16,6 @@ using dnnl::memory;
 using Tag = memory::format_tag;
 constexpr auto kF32 = memory::data_type::f32;
 
-class EmptyExec : public Exec {
- public:
-  Status run(const Inputs&, const Outputs&) override { return Status::ok(); }
-};
-
 class ConvExec : public Exec {
  public:
   dnnl::convolution_forward prim;

@@ -19,11 +19,6 @@ namespace {
 using dnnl::memory;
 using Tag = memory::format_tag;
 
-class EmptyExec : public Exec {
- public:
-  Status run(const Inputs&, const Outputs&) override { return Status::ok(); }
-};
-
 class QConvExec : public Exec {
  public:
   dnnl::convolution_forward prim;

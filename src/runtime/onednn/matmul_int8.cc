@@ -13,11 +13,6 @@ namespace {
 using dnnl::memory;
 using Tag = memory::format_tag;
 
-class EmptyExec : public Exec {
- public:
-  Status run(const Inputs&, const Outputs&) override { return Status::ok(); }
-};
-
 class QMatMulExec : public Exec {
  public:
   dnnl::matmul prim;
