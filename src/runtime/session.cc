@@ -100,6 +100,7 @@ Expected<std::unique_ptr<Session>> Session::create_impl(const graph::Graph& g, c
   auto session = std::unique_ptr<Session>(new Session());
   session->opts_ = opts;
   session->plan_ = std::make_unique<Plan>(std::move(plan).value());
+  for (const Step& st : session->plan_->steps) session->int8_plan_ = session->int8_plan_ || st.op.rfind("AmctQ", 0) == 0;
   return session;
 }
 
@@ -197,10 +198,8 @@ Expected<std::vector<Tensor>> Session::run_sliced(const std::vector<const Tensor
   // Only plans of fp32 kernels: with INT8 kernels (op "AmctQ...") side-by-side
   // slices gave run-to-run differences at 2 threads (a race not yet found), so
   // those keep one slice at a time, threads inside each primitive.
-  bool has_int8 = false;
-  for (const Step& st : plan_->steps) has_int8 = has_int8 || st.op.rfind("AmctQ", 0) == 0;
   const int threads =
-      opts_.profile || has_int8 ? 1 : static_cast<int>(std::min<int64_t>(omp_get_max_threads(), num_slices));
+      opts_.profile || int8_plan_ ? 1 : static_cast<int>(std::min<int64_t>(omp_get_max_threads(), num_slices));
   std::vector<DataType> types;
   for (const Tensor* t : ordered) types.push_back(t->dtype());
   if (static_cast<int>(workers_.size()) < threads) workers_.resize(static_cast<size_t>(threads));

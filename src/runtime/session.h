@@ -100,6 +100,7 @@ class Session {
   // One instance per worker thread for slices run side by side (run_sliced).
   struct WorkerInstance;
   std::vector<std::unique_ptr<WorkerInstance>> workers_;
+  bool int8_plan_ = false;  // some step runs an INT8 kernel (op "AmctQ..."): slices run one at a time
   std::vector<StepTime> profile_;
   // Runs one instance, adding step times to profile_ when profiling.
   Status run_instance(Instance* inst, const std::vector<const Tensor*>& ordered, const ObservedCallback& cb,
