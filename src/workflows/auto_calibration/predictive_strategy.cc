@@ -20,6 +20,7 @@ void PredictiveStrategy::initialize(const RankingInfo& ranking) {
   current_ = 0;
   loss_lo_ = loss_hi_ = 0.0;
   stalls_ = 0;
+  midpoint_ = probing_ = false;
 }
 
 RollBackConfig PredictiveStrategy::config_for(long k) const {
@@ -69,6 +70,8 @@ long PredictiveStrategy::propose() const {
 StrategyResult PredictiveStrategy::update_quant_config(const MetricEval& metric_eval) {
   const long before = hi_ - lo_;
   const bool first = init_;
+  const bool was_probe = probing_;
+  probing_ = false;
   if (init_) {
     init_ = false;
     // The global run (nothing rolled back). All rolled back is the original: loss 0.
@@ -83,9 +86,18 @@ StrategyResult PredictiveStrategy::update_quant_config(const MetricEval& metric_
     loss_lo_ = metric_eval.loss;
   }
   if (hi_ - lo_ <= 1) return {true, config_for(hi_)};
-  if (!first) stalls_ = 2 * (hi_ - lo_) > before ? stalls_ + 1 : 0;
+  // A predicted step that passed is the predicted boundary: its neighbour is
+  // the one evaluation that can confirm it, however far off the loss curve
+  // was elsewhere (a cliff at one layer makes every interpolation overshoot).
+  if (!first && !was_probe && !midpoint_ && metric_eval.satisfied) {
+    probing_ = true;
+    current_ = hi_ - 1;
+    return {false, config_for(current_)};
+  }
+  if (!first && !was_probe) stalls_ = 2 * (hi_ - lo_) > before ? stalls_ + 1 : 0;
+  midpoint_ = stalls_ >= 2;
   current_ = propose();
-  if (stalls_ >= 2) stalls_ = 0;  // the midpoint step has been taken
+  if (midpoint_) stalls_ = 0;  // the midpoint step has been taken
   return {false, config_for(current_)};
 }
 

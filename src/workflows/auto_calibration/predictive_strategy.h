@@ -14,7 +14,9 @@
 // a factor) keeps a catastrophic global run from making the first guess far
 // too optimistic. Steps that shrink the bracket by less than half twice in a
 // row are followed by a midpoint step, so a poor ranking costs at most about
-// twice binary search. It stops when hi = lo + 1: the smallest passing k in
+// twice binary search. A predicted step that passes is checked at once by
+// its neighbour (one layer fewer rolled back), which ends the search when
+// the prediction was right even if the loss curve has a cliff. It stops when hi = lo + 1: the smallest passing k in
 // ranking order, the answer binary search gives when the loss falls
 // monotonically in k.
 #pragma once
@@ -50,6 +52,8 @@ class PredictiveStrategy : public Strategy {
   long lo_ = 0, hi_ = 0, current_ = 0;
   double loss_lo_ = 0.0, loss_hi_ = 0.0;
   int stalls_ = 0;
+  bool midpoint_ = false;  // the current step is a bisection, not a prediction
+  bool probing_ = false;   // the current step checks the neighbour of a passing prediction
 };
 
 }  // namespace amct::workflows::auto_calibration
