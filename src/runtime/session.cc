@@ -93,6 +93,7 @@ Expected<std::unique_ptr<Session>> Session::create_impl(const graph::Graph& g, c
   po.kernels.reference = opts.reference_kernels;
   auto plan = build_plan(g, outputs, po);
   if (!plan.ok()) return plan.status();
+  plan.value().observed_in_arena = opts.observe_in_place;
   if (opts.enable_fusion) {
     fuse_plan(plan.value(), po.kernels);
     fuse_int8_plan(plan.value());
@@ -100,7 +101,6 @@ Expected<std::unique_ptr<Session>> Session::create_impl(const graph::Graph& g, c
   auto session = std::unique_ptr<Session>(new Session());
   session->opts_ = opts;
   session->plan_ = std::make_unique<Plan>(std::move(plan).value());
-  for (const Step& st : session->plan_->steps) session->int8_plan_ = session->int8_plan_ || st.op.rfind("AmctQ", 0) == 0;
   return session;
 }
 
@@ -195,11 +195,8 @@ Expected<std::vector<Tensor>> Session::run_sliced(const std::vector<const Tensor
   // primitive single-threaded: a slice's small primitives split poorly across
   // threads, independent slices scale almost linearly (MobileNetV2 batch 32,
   // 2 threads: 99 -> 87 ms). Profiling sums per-step times: kept sequential.
-  // Only plans of fp32 kernels: with INT8 kernels (op "AmctQ...") side-by-side
-  // slices gave run-to-run differences at 2 threads (a race not yet found), so
-  // those keep one slice at a time, threads inside each primitive.
   const int threads =
-      opts_.profile || int8_plan_ ? 1 : static_cast<int>(std::min<int64_t>(omp_get_max_threads(), num_slices));
+      opts_.profile ? 1 : static_cast<int>(std::min<int64_t>(omp_get_max_threads(), num_slices));
   std::vector<DataType> types;
   for (const Tensor* t : ordered) types.push_back(t->dtype());
   if (static_cast<int>(workers_.size()) < threads) workers_.resize(static_cast<size_t>(threads));
@@ -253,6 +250,12 @@ Expected<std::vector<Tensor>> Session::run_sliced(const std::vector<const Tensor
 #pragma omp parallel num_threads(threads)
     {
       const int w = omp_get_thread_num();
+      // Each worker's primitives are built and run with a thread count of 1.
+      // Built with the outer count (which omp_get_max_threads() still reports
+      // inside this region) and then run nested on one thread, oneDNN's INT8
+      // convolutions gave wrong outputs (MobileNetV2 top-1 near 0 %) once an
+      // unrelated parallel region had run between Session::create and run().
+      ScopedThreads one(1);
       try {
         for (int64_t s = w; s < num_slices && status[static_cast<size_t>(w)].is_ok(); s += threads)
           status[static_cast<size_t>(w)] = run_slice(w, s);
@@ -282,23 +285,42 @@ Expected<std::vector<Tensor>> Session::run_sliced(const std::vector<const Tensor
 }
 
 Expected<std::vector<Tensor>> Session::run(const Feeds& feeds, const TensorObserver& observer) {
+  ObservedCallback cb;
+  if (observer) {
+    cb = [&](size_t k, const Value& v, const Tensor* t) {
+      if (t != nullptr) return observer(opts_.observed_tensors[k], *t);
+      Tensor copy(v.dtype, v.shape);  // an arena value: the observer may keep its tensor
+      std::memcpy(copy.raw(), v.data, v.byte_size());
+      observer(opts_.observed_tensors[k], copy);
+    };
+  }
   try {
-    return run_impl(feeds, observer);
+    return run_impl(feeds, cb);
   } catch (const std::bad_alloc&) {
     return error("out of memory while running the graph");
   }
 }
 
-Expected<std::vector<Tensor>> Session::run_impl(const Feeds& feeds, const TensorObserver& observer) {
+Expected<std::vector<Tensor>> Session::run_views(const Feeds& feeds, const TensorViewObserver& observer) {
+  ObservedCallback cb;
+  if (observer) {
+    cb = [&](size_t k, const Value& v, const Tensor*) {
+      observer(opts_.observed_tensors[k], TensorView{v.dtype, &v.shape, v.count, v.data});
+    };
+  }
+  try {
+    return run_impl(feeds, cb);
+  } catch (const std::bad_alloc&) {
+    return error("out of memory while running the graph");
+  }
+}
+
+Expected<std::vector<Tensor>> Session::run_impl(const Feeds& feeds, const ObservedCallback& cb) {
   ScopedThreads threads(opts_.num_threads);
   std::vector<const Tensor*> ordered;
   AMCT_RETURN_IF_ERROR(match_feeds(feeds, &ordered));
   if (const int64_t chunk = slice_size(ordered); chunk > 0) return run_sliced(ordered, chunk);
   AMCT_ASSIGN_OR_RETURN(Instance * inst, instance_for(ordered));
-  ObservedCallback cb;
-  if (observer) {
-    cb = [&](size_t k, const Tensor& t) { observer(opts_.observed_tensors[k], t); };
-  }
   std::vector<Tensor> outputs;
   AMCT_RETURN_IF_ERROR(run_instance(inst, ordered, cb, &outputs));
   return outputs;

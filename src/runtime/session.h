@@ -41,6 +41,10 @@ struct SessionOptions {
   int batch_slice = -1;
   // Time every executed step of run() (Session::profile()). Costs a clock read per step.
   bool profile = false;
+  // Observed tensors stay in the reusable arena (still never fused away) instead of
+  // a fresh tensor per run: read them in place with run_views(); run()'s observer
+  // then gets a copy.
+  bool observe_in_place = false;
 };
 
 // Wall time of one plan step summed over the profiled runs.
@@ -55,9 +59,21 @@ struct StepTime {
 using TensorObserver = std::function<void(const std::string& tensor_name, const Tensor& value)>;
 using Feeds = std::vector<std::pair<std::string, Tensor>>;  // placeholder name -> value
 
+// An observed tensor read in place: valid only during the observer call.
+struct TensorView {
+  graph::DataType dtype = graph::DataType::kInvalid;
+  const graph::Shape* shape = nullptr;
+  int64_t num_elements = 0;
+  const void* data = nullptr;
+  template <typename T> const T* as() const { return static_cast<const T*>(data); }
+};
+using TensorViewObserver = std::function<void(const std::string& tensor_name, const TensorView& value)>;
+
 struct Plan;
 class Instance;
-using ObservedCallback = std::function<void(size_t observed_index, const graph::Tensor& value)>;
+struct Value;
+using ObservedCallback =
+    std::function<void(size_t observed_index, const Value& value, const graph::Tensor* tensor)>;
 
 class Session {
  public:
@@ -68,6 +84,9 @@ class Session {
   // One tensor per requested output, in order. Feeds must match the
   // placeholders' dtypes and known dims. Not reentrant: one run at a time.
   Expected<std::vector<Tensor>> run(const Feeds& feeds, const TensorObserver& observer = nullptr);
+  // run() with an observer that reads each observed tensor in place and keeps no
+  // pointer past the call: with observe_in_place, nothing is allocated or copied for it.
+  Expected<std::vector<Tensor>> run_views(const Feeds& feeds, const TensorViewObserver& observer);
   std::vector<std::string> placeholder_names() const;
   // The compiled steps, one line each ("node 'X' (Conv2D+BiasAdd+Relu6)").
   std::vector<std::string> plan_steps() const;
@@ -84,7 +103,7 @@ class Session {
   Session() = default;
   static Expected<std::unique_ptr<Session>> create_impl(const graph::Graph& g, const std::vector<std::string>& outputs,
                                                         const SessionOptions& opts);
-  Expected<std::vector<Tensor>> run_impl(const Feeds& feeds, const TensorObserver& observer);
+  Expected<std::vector<Tensor>> run_impl(const Feeds& feeds, const ObservedCallback& cb);
   Status match_feeds(const Feeds& feeds, std::vector<const Tensor*>* ordered) const;
   Expected<Instance*> instance_for(const std::vector<const Tensor*>& ordered);
   // The slice size for this run, or 0 to run the batch whole.
@@ -100,7 +119,6 @@ class Session {
   // One instance per worker thread for slices run side by side (run_sliced).
   struct WorkerInstance;
   std::vector<std::unique_ptr<WorkerInstance>> workers_;
-  bool int8_plan_ = false;  // some step runs an INT8 kernel (op "AmctQ..."): slices run one at a time
   std::vector<StepTime> profile_;
   // Runs one instance, adding step times to profile_ when profiling.
   Status run_instance(Instance* inst, const std::vector<const Tensor*>& ordered, const ObservedCallback& cb,

@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 
 #include <cstdlib>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 
@@ -149,6 +150,43 @@ TEST(Int8MobileNetV2, AgreesWithSimulationAndOnnxRuntime) {
   EXPECT_GE(agree_sim / N, 0.97);
   EXPECT_GE(agree_ort / N, 0.97);
   EXPECT_LE(std::abs(hits_int8 - hits_sim), std::max<long>(2, static_cast<long>(N * 0.01)));
+}
+
+// Two threads run a batch as slices side by side. The regression: worker
+// primitives built with the outer thread count and run nested on one thread
+// gave near-0 % top-1 once any other parallel region (here the image loading)
+// had run between Session::create and run(). The sliced INT8 outputs must be
+// bit-identical to the unsliced ones, batch after batch, whatever batch size.
+TEST(Int8MobileNetV2, SideBySideSlicesAtTwoThreadsGiveTheUnslicedOutputs) {
+  const Quantized& q = quantized();
+  ASSERT_TRUE(std::filesystem::exists(q.pb));
+  auto g = tf::read_graphdef(q.pb);
+  ASSERT_TRUE(g.ok());
+  ASSERT_TRUE(runtime::lower_quantized(*g).ok());
+  ASSERT_TRUE(graph::run_import_pipeline(*g, {kOutput}).is_ok());
+  runtime::SessionOptions sliced;
+  sliced.num_threads = 2;
+  sliced.batch_slice = 3;  // several slices per batch, a short last one
+  runtime::SessionOptions whole = sliced;
+  whole.batch_slice = 0;
+  auto a = runtime::Session::create(*g, {kOutput}, sliced);
+  auto b = runtime::Session::create(*g, {kOutput}, whole);
+  ASSERT_TRUE(a.ok() && b.ok());
+  auto ds = data::open_dataset(asset("imagenet_val_1300"));
+  ASSERT_TRUE(ds.ok());
+  size_t begin = 0;
+  for (size_t k : {8u, 7u, 8u}) {
+    // load_batch decodes in an OpenMP parallel region of its own.
+    auto batch = data::load_batch(**ds, begin, k, data::Preprocess::kSlim, 224, 224, nullptr);
+    ASSERT_TRUE(batch.ok()) << batch.status().message();
+    begin += k;
+    auto ya = (*a)->run({{"input", *batch}});
+    auto yb = (*b)->run({{"input", *batch}});
+    ASSERT_TRUE(ya.ok() && yb.ok());
+    ASSERT_EQ((*ya)[0].byte_size(), (*yb)[0].byte_size());
+    EXPECT_EQ(std::memcmp((*ya)[0].raw(), (*yb)[0].raw(), (*ya)[0].byte_size()), 0) << "batch of " << k;
+    EXPECT_EQ(top1((*ya)[0].data<float>(), static_cast<int64_t>(k)), top1((*yb)[0].data<float>(), static_cast<int64_t>(k)));
+  }
 }
 
 }  // namespace
