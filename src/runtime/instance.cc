@@ -126,10 +126,17 @@ Status Instance::place_buffers(const Plan& plan) {
     for (int v : steps_[static_cast<size_t>(i)].step->inputs) last_read[static_cast<size_t>(v)] = i;
     for (int v : steps_[static_cast<size_t>(i)].step->outputs) producer[static_cast<size_t>(v)] = i;
   }
+  std::vector<bool> is_output(nv, false);
+  for (int v : plan.outputs) is_output[static_cast<size_t>(v)] = true;
+  // External: outputs and (unless observed in the arena) observed values get a tensor per run.
+  std::vector<bool> external(nv, false);
+  for (size_t v = 0; v < nv; ++v) external[v] = plan.values[v].external;
+  if (plan.observed_in_arena)
+    for (int v : plan.observed) external[static_cast<size_t>(v)] = is_output[static_cast<size_t>(v)];
   // Arena storage: written by a step here, neither external nor known.
   auto in_arena = [&](int v) {
     const size_t u = static_cast<size_t>(v);
-    return producer[u] >= 0 && !plan.values[u].external;
+    return producer[u] >= 0 && !external[u];
   };
   std::vector<int> root(nv);
   for (size_t v = 0; v < nv; ++v) root[v] = static_cast<int>(v);
@@ -139,7 +146,7 @@ Status Instance::place_buffers(const Plan& plan) {
     const Step& s = *rs.step;
     const int out0 = s.outputs[0];
     const size_t o = static_cast<size_t>(out0);
-    if (plan.values[o].external) continue;
+    if (external[o]) continue;
     int alias = -1;
     if (s.kernel->is_view()) {
       alias = root[static_cast<size_t>(s.inputs[0])];
@@ -178,11 +185,9 @@ Status Instance::place_buffers(const Plan& plan) {
   arena_bytes_ = plan_arena(blocks);
   arena_ = allocate_arena(arena_bytes_);
   if (!arena_) return error("cannot allocate {} bytes for intermediate tensors", arena_bytes_);
-  std::vector<bool> is_output(nv, false);
-  for (int v : plan.outputs) is_output[static_cast<size_t>(v)] = true;
   for (size_t v = 0; v < nv; ++v) {
     if (producer[v] < 0) continue;
-    if (plan.values[v].external) {
+    if (external[v]) {
       // Allocated just before its step; an observed-only tensor is dropped once
       // nothing reads it (the observer may keep its own reference).
       steps_[static_cast<size_t>(producer[v])].allocate.push_back(static_cast<int>(v));
@@ -212,8 +217,17 @@ Status Instance::run(const Plan& plan, const std::vector<const graph::Tensor*>& 
     const int f = plan.values[u].feed;
     return f >= 0 ? *feeds[static_cast<size_t>(f)] : graph::Tensor();
   };
+  auto report = [&](size_t k) {
+    const size_t u = static_cast<size_t>(plan.observed[k]);
+    const int f = plan.values[u].feed;
+    const graph::Tensor* t = !fresh_tensors_[u].empty() ? &fresh_tensors_[u]
+                             : !tensors_[u].empty()     ? &tensors_[u]
+                             : f >= 0                   ? feeds[static_cast<size_t>(f)]
+                                                        : nullptr;
+    observed(k, values_[u], t);
+  };
   if (observed) {
-    for (size_t k : observed_at_start_) observed(k, tensor_of(plan.observed[k]));
+    for (size_t k : observed_at_start_) report(k);
   }
   for (size_t i = 0; i < steps_.size(); ++i) {
     RunStep& rs = steps_[i];
@@ -231,7 +245,7 @@ Status Instance::run(const Plan& plan, const std::vector<const graph::Tensor*>& 
     }
     if (step_ms) (*step_ms)[i] += std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
     if (observed) {
-      for (size_t k : rs.observed) observed(k, tensor_of(plan.observed[k]));
+      for (size_t k : rs.observed) report(k);
     }
     for (int v : rs.release) fresh_tensors_[static_cast<size_t>(v)] = graph::Tensor();
   }

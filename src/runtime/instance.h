@@ -13,8 +13,10 @@
 
 namespace amct::runtime {
 
-// Called with an index into Plan::observed and the tensor's value.
-using ObservedCallback = std::function<void(size_t observed_index, const graph::Tensor& value)>;
+// Called with an index into Plan::observed and the value; `tensor` holds it, or is
+// null for a value in the arena (Plan::observed_in_arena): readable only during the call.
+using ObservedCallback =
+    std::function<void(size_t observed_index, const Value& value, const graph::Tensor* tensor)>;
 
 class Instance {
  public:

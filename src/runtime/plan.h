@@ -54,6 +54,9 @@ struct Plan {
   std::vector<Feed> feeds;
   std::vector<int> outputs;
   std::vector<int> observed;
+  // Observed values that are not outputs live in the instance's arena like any
+  // intermediate (still never fused away): no tensor per run (Session::run_views).
+  bool observed_in_arena = false;
 };
 
 // Builds the plan for `outputs`. Fails, naming the node, on an unsupported op,

@@ -2,6 +2,10 @@
 
 #include <map>
 
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
+
 #include "quant/weights/arq.h"
 
 namespace amct::workflows {
@@ -14,6 +18,9 @@ Expected<std::unique_ptr<CalibrationSession>> CalibrationSession::create(const g
   s->graph_ = folded;
   runtime::SessionOptions opts;
   opts.num_threads = threads;
+  // Layer inputs are read in place from the runtime's arena: no tensor is allocated,
+  // zero-filled and freed per observed input and batch.
+  opts.observe_in_place = true;
   for (const auto& layer : quant::find_quantizable_layers(s->graph_)) {
     auto it = std::find_if(cfg.layers.begin(), cfg.layers.end(), [&](const auto& p) { return p.first == layer.name; });
     if (it == cfg.layers.end() || !it->second.quant_enable) continue;
@@ -62,22 +69,29 @@ Status CalibrationSession::feed(int pass, const std::string& input_name, const g
   std::multimap<std::string, LayerState*> by_tensor;
   for (auto& st : states_) by_tensor.emplace(st.layer.data_input.str(), &st);
   Status failure;
-  auto observer = [&](const std::string& name, const graph::Tensor& value) {
+  auto observer = [&](const std::string& name, const runtime::TensorView& value) {
     auto range = by_tensor.equal_range(name);
     for (auto it = range.first; it != range.second; ++it) {
       LayerState* st = it->second;
-      if (value.dtype() != graph::DataType::kFloat) {
+      if (value.dtype != graph::DataType::kFloat) {
         failure = error("layer '{}': input '{}' is not float", st->layer.name, name);
         continue;
       }
       if (st->calibrator->num_passes() <= pass) continue;
-      const int64_t per_image = batch_images > 0 ? value.num_elements() / batch_images : value.num_elements();
-      st->calibrator->observe(pass, value.data<float>(), static_cast<size_t>(value.num_elements()),
+      const int64_t per_image = batch_images > 0 ? value.num_elements / batch_images : value.num_elements;
+      st->calibrator->observe(pass, value.as<float>(), static_cast<size_t>(value.num_elements),
                               per_image * total_images);
     }
   };
-  AMCT_ASSIGN_OR_RETURN(auto outs, session_->run({{input_name, batch}}, observer));
+  AMCT_ASSIGN_OR_RETURN(auto outs, session_->run_views({{input_name, batch}}, observer));
   (void)outs;
+#ifdef __GLIBC__
+  // Each batch frees tens of MB (the image batch, decoding buffers); glibc raises its
+  // mmap and trim thresholds after such a free and then keeps the freed heap: peak RSS
+  // grew with the number of batches (MobileNetV2, 160 images: +30 %). Handing free
+  // heap pages back after every batch keeps it flat.
+  malloc_trim(0);
+#endif
   return failure;
 }
 

@@ -7,6 +7,7 @@
 #include <omp.h>
 
 #include <cmath>
+#include <map>
 
 #include "unit/runtime/runtime_test_util.h"
 
@@ -151,6 +152,44 @@ TEST(Session, KeptObservedTensorsStayValid) {
   ASSERT_TRUE((*session)->run({{"x", random_floats({2, 5, 5, 3}, 10)}}).ok());
   EXPECT_EQ(values(kept[0]), conv);
   EXPECT_EQ(values(kept[1]), relu);
+  for (size_t i = 0; i < conv.size(); ++i) EXPECT_EQ(relu[i], std::max(conv[i], 0.0f));
+}
+
+// observe_in_place: observed values live in the arena; run_views() reads them in place and
+// sees what run() hands out as fresh tensors; run() on such a session hands out copies.
+TEST(Session, InPlaceObservationSeesTheSameValues) {
+  SessionOptions fresh_opts;
+  fresh_opts.observed_tensors = {"x", "w", "conv", "relu"};
+  SessionOptions in_place_opts = fresh_opts;
+  in_place_opts.observe_in_place = true;
+  auto fresh = Session::create(small_net(), {"mean"}, fresh_opts);
+  auto in_place = Session::create(small_net(), {"mean"}, in_place_opts);
+  ASSERT_TRUE(fresh.ok() && in_place.ok());
+  std::map<std::string, std::vector<float>> want;
+  for (uint32_t seed : {11u, 12u}) {  // the second run reuses the arena
+    const Tensor x = random_floats({2, 5, 5, 3}, seed);
+    auto a = (*fresh)->run({{"x", x}}, [&](const std::string& name, const Tensor& t) { want[name] = values(t); });
+    ASSERT_TRUE(a.ok());
+    std::vector<std::string> names;
+    auto b = (*in_place)->run_views({{"x", x}}, [&](const std::string& name, const TensorView& v) {
+      names.push_back(name);
+      ASSERT_EQ(v.dtype, DataType::kFloat);
+      EXPECT_EQ(v.num_elements, static_cast<int64_t>(want[name].size())) << name;
+      const std::vector<float> got(v.as<float>(), v.as<float>() + v.num_elements);
+      EXPECT_EQ(got, want[name]) << name;
+    });
+    ASSERT_TRUE(b.ok()) << b.status().message();
+    EXPECT_EQ(names, (std::vector<std::string>{"x", "w", "conv", "relu"}));
+    EXPECT_EQ(values((*a)[0]), values((*b)[0]));
+  }
+  std::vector<Tensor> kept;
+  ASSERT_TRUE((*in_place)->run({{"x", random_floats({2, 5, 5, 3}, 13)}}, [&](const std::string&, const Tensor& t) {
+    kept.push_back(t);
+  }).ok());
+  ASSERT_EQ(kept.size(), 4u);
+  const std::vector<float> conv = values(kept[2]), relu = values(kept[3]);
+  ASSERT_TRUE((*in_place)->run({{"x", random_floats({2, 5, 5, 3}, 14)}}).ok());
+  EXPECT_EQ(values(kept[2]), conv);
   for (size_t i = 0; i < conv.size(); ++i) EXPECT_EQ(relu[i], std::max(conv[i], 0.0f));
 }
 
