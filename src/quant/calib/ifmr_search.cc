@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cmath>
 
+#include "quant/calib/ifmr_kernel_avx512.h"
 #include "quant/calib/quant_factors.h"
 
 namespace amct::quant {
@@ -85,13 +86,19 @@ __attribute__((target_clones("avx2", "default"))) void accumulate_range(const If
   std::copy(local.begin(), local.end(), acc + c0);
 }
 
+// The AVX-512 kernel where the CPU has it (same bits, several times faster), else the portable one.
+void accumulate_candidates(const IfmrSearch& search, const float* x, size_t n, double* acc, size_t c0, size_t c1) {
+  if (c0 >= c1 || accumulate_ifmr_errors_avx512(search, x, n, acc, c0, c1)) return;
+  accumulate_range(search, x, n, acc, c0, c1);
+}
+
 }  // namespace
 
 void accumulate_ifmr_errors(const IfmrSearch& search, const float* x, size_t n, double* acc) {
-  // Threads split the candidates (groups of 4 for SIMD), never the values: every acc[c]
+  // Threads split the candidates (in SIMD-width groups), never the values: every acc[c]
   // is still summed by one thread in element order, so the result does not depend on
   // the thread count. Small batches stay on the calling thread.
-  constexpr size_t kGroup = 4;
+  static const size_t kGroup = __builtin_cpu_supports("avx512f") ? 16 : 4;
   constexpr size_t kMinWork = size_t{1} << 18;
   const size_t m = search.size();
   const size_t groups = (m + kGroup - 1) / kGroup;
@@ -99,7 +106,7 @@ void accumulate_ifmr_errors(const IfmrSearch& search, const float* x, size_t n, 
   if (n * m < kMinWork) threads = 1;
   threads = static_cast<int>(std::min<size_t>(static_cast<size_t>(std::max(threads, 1)), groups));
   if (threads <= 1) {
-    accumulate_range(search, x, n, acc, 0, m);
+    accumulate_candidates(search, x, n, acc, 0, m);
     return;
   }
 #pragma omp parallel num_threads(threads)
@@ -108,7 +115,7 @@ void accumulate_ifmr_errors(const IfmrSearch& search, const float* x, size_t n, 
     const auto nt = static_cast<size_t>(omp_get_num_threads());
     const size_t c0 = std::min(m, groups * t / nt * kGroup);
     const size_t c1 = std::min(m, groups * (t + 1) / nt * kGroup);
-    accumulate_range(search, x, n, acc, c0, c1);
+    accumulate_candidates(search, x, n, acc, c0, c1);
   }
 }
 

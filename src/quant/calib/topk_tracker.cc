@@ -12,6 +12,28 @@ TopKTracker::TopKTracker(size_t k_largest, size_t k_smallest)
 }
 
 void TopKTracker::add(const float* data, size_t n) {
+  constexpr size_t kBlock = 64;
+  size_t i = 0;
+  while (i < n) {
+    // Once both heaps are full, a block with no value beyond the thresholds changes
+    // neither heap: one vectorized scan instead of two branches per value.
+    const size_t len = std::min(kBlock, n - i);
+    if (largest_.size() == k_largest_ && smallest_.size() == k_smallest_) {
+      const float hi = largest_.front(), lo = smallest_.front();
+      bool beyond = false;
+      for (size_t j = 0; j < len; ++j) beyond |= (data[i + j] > hi) | (data[i + j] < lo);
+      if (!beyond) {
+        i += len;
+        continue;
+      }
+    }
+    add_each(data + i, len);
+    i += len;
+  }
+  count_ += static_cast<int64_t>(n);
+}
+
+void TopKTracker::add_each(const float* data, size_t n) {
   const std::greater<float> min_heap;
   const std::less<float> max_heap;
   for (size_t i = 0; i < n; ++i) {
@@ -35,7 +57,6 @@ void TopKTracker::add(const float* data, size_t n) {
       std::push_heap(smallest_.begin(), smallest_.end(), max_heap);
     }
   }
-  count_ += static_cast<int64_t>(n);
 }
 
 float TopKTracker::kth_largest() const { return largest_.empty() ? 0.0f : largest_.front(); }

@@ -20,6 +20,7 @@ class TopKTracker {
   float kth_smallest() const;
 
  private:
+  void add_each(const float* data, size_t n);  // the heap updates, value by value
   size_t k_largest_, k_smallest_;
   int64_t count_ = 0;
   std::vector<float> largest_;   // min-heap: front() is the smallest of the k largest
