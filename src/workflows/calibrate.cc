@@ -4,9 +4,12 @@
 #include <chrono>
 #include <filesystem>
 
+#include <nlohmann/json.hpp>
+
 #include "core/log.h"
 #include "core/progress.h"
 #include "data/dataset.h"
+#include "formats/record/record.h"
 #include "formats/tf/graphdef_reader.h"
 #include "graph/passes/pipeline.h"
 #include "quant/op_policy.h"
@@ -15,6 +18,95 @@
 #include "workflows/model_loader.h"
 
 namespace amct::workflows {
+namespace {
+
+Expected<size_t> calibration_images(const data::Dataset& dataset, const std::string& calib_dir, int batch_num,
+                                    int batch_size) {
+  if (batch_size <= 0) return error("batch size must be positive, got {}", batch_size);
+  if (batch_num <= 0) return error("batch_num must be positive, got {}", batch_num);
+  const size_t wanted = static_cast<size_t>(batch_num) * static_cast<size_t>(batch_size);
+  if (dataset.size() < wanted)
+    return error("{}: batch_num {} x batch size {} needs {} images, the folder has {}", calib_dir, batch_num,
+                 batch_size, wanted, dataset.size());
+  return wanted;
+}
+
+// The corrections as NAME_quant.json's "corrections" object: which were on,
+// the images used, and per layer what changed.
+Expected<std::string> add_corrections_to_quant_map(const std::string& quant_map_json, const config::QuantConfig& cfg,
+                                                   size_t images, const std::vector<LayerCorrectionSummary>& layers) {
+  using nlohmann::ordered_json;
+  ordered_json j;
+  try {
+    j = ordered_json::parse(quant_map_json);
+  } catch (const nlohmann::json::exception& e) {
+    return error("quant map: {}", e.what());
+  }
+  ordered_json c;
+  c["bias_correction"] = cfg.bias_correction;
+  c["adaptive_rounding"] = cfg.adaptive_rounding;
+  c["calibration_images"] = images;
+  c["note"] = "weights and biases corrected on the calibration images; the record alone rebuilds the uncorrected model";
+  ordered_json list = ordered_json::array();
+  for (const auto& l : layers) {
+    ordered_json e;
+    e["name"] = l.layer;
+    e["bias_corrected"] = l.bias_corrected;
+    e["max_abs_bias_shift"] = l.max_abs_bias_shift;
+    e["adaptive_rounding"] = l.rounded;
+    e["weights_changed"] = l.weights_changed;
+    e["weights_total"] = l.weights_total;
+    if (!l.note.empty()) e["note"] = l.note;
+    list.push_back(std::move(e));
+  }
+  c["layers"] = std::move(list);
+  j["corrections"] = std::move(c);
+  return j.dump(4) + "\n";
+}
+
+}  // namespace
+
+Expected<std::vector<graph::Tensor>> load_calibration_batches(const std::string& calib_dir, int batch_num,
+                                                             int batch_size, data::Preprocess preprocess, int height,
+                                                             int width) {
+  AMCT_ASSIGN_OR_RETURN(auto dataset, data::open_dataset(calib_dir));
+  AMCT_RETURN_IF_ERROR(calibration_images(*dataset, calib_dir, batch_num, batch_size).status());
+  std::vector<graph::Tensor> batches;
+  for (int b = 0; b < batch_num; ++b) {
+    const size_t begin = static_cast<size_t>(b) * static_cast<size_t>(batch_size);
+    AMCT_ASSIGN_OR_RETURN(graph::Tensor batch, data::load_batch(*dataset, begin, static_cast<size_t>(batch_size),
+                                                                preprocess, height, width, nullptr));
+    batches.push_back(std::move(batch));
+  }
+  return batches;
+}
+
+Expected<SaveResult> save_corrected_model(const CalibrateOptions& o, const config::QuantConfig& cfg,
+                                          const std::string& record_file,
+                                          std::vector<LayerCorrectionSummary>* corrections) {
+  AMCT_ASSIGN_OR_RETURN(record::Record rec, record::read_record(record_file));
+  AMCT_ASSIGN_OR_RETURN(LoadedModel model, load_model(o.model, o.outputs));
+  // Folded exactly as quantize_graph folds it, so the corrected constants are the ones it quantizes.
+  AMCT_RETURN_IF_ERROR(fold_for_quantization(model.graph, true, {}, &rec).status());
+  AMCT_ASSIGN_OR_RETURN(auto batches, load_calibration_batches(o.calib_dir, cfg.batch_num, o.batch_size,
+                                                               o.preprocess, model.height, model.width));
+  CorrectionOptions co;
+  co.bias_correction = cfg.bias_correction;
+  co.adaptive_rounding = cfg.adaptive_rounding;
+  co.threads = o.threads;
+  const size_t images = static_cast<size_t>(cfg.batch_num) * static_cast<size_t>(o.batch_size);
+  log::info("save_model", "correcting the quantized model on {} calibration images (bias correction {}, adaptive "
+            "rounding {})", images,
+            cfg.bias_correction ? "on" : "off", cfg.adaptive_rounding ? "on" : "off");
+  AMCT_ASSIGN_OR_RETURN(auto summary, correct_quantization(model.graph, model.input_name, rec, batches, co));
+  const std::string name = std::filesystem::path(o.save_path + "_quantized.pb").filename().string();
+  AMCT_ASSIGN_OR_RETURN(QuantizedModel qm,
+                        quantize_graph(std::move(model.graph), o.outputs, rec, record_file, o.model, name, o.target));
+  AMCT_ASSIGN_OR_RETURN(qm.quant_map_json, add_corrections_to_quant_map(qm.quant_map_json, cfg,
+                                                                        images, summary));
+  if (corrections) *corrections = std::move(summary);
+  return write_quantized_model(qm, o.save_path, "save_model");
+}
 
 Expected<PreparedCalibration> prepare_calibration(const std::string& model_path, const std::vector<std::string>& outputs,
                                                   const std::string& config_file, int threads) {
@@ -40,11 +132,7 @@ Status calibrate_record(const std::string& model_path, const std::vector<std::st
   const config::QuantConfig& cfg = prep.config;
   CalibrationSession* session = prep.session.get();
   AMCT_ASSIGN_OR_RETURN(auto dataset, data::open_dataset(calib_dir));
-  if (batch_size <= 0) return error("batch size must be positive, got {}", batch_size);
-  const size_t wanted = static_cast<size_t>(cfg.batch_num) * static_cast<size_t>(batch_size);
-  if (dataset->size() < wanted)
-    return error("{}: batch_num {} x batch size {} needs {} images, the folder has {}", calib_dir, cfg.batch_num,
-                 batch_size, wanted, dataset->size());
+  AMCT_ASSIGN_OR_RETURN(const size_t wanted, calibration_images(*dataset, calib_dir, cfg.batch_num, batch_size));
   log::info("quantize_model", "calibrating {} layers on {} images ({} batches of {}, {} passes)",
             session->layers().size(), wanted, cfg.batch_num, batch_size, session->num_passes());
   Progress progress("calibration", static_cast<long>(wanted) * session->num_passes(), "img");
@@ -102,9 +190,20 @@ Expected<CalibrateResult> calibrate(const CalibrateOptions& o) {
     }
     AMCT_RETURN_IF_ERROR(create_quant_config(res.config_path, g, qo));
   }
+  if (o.bias_correction || o.adaptive_rounding) {
+    AMCT_ASSIGN_OR_RETURN(auto cfg, config::read_quant_config(res.config_path));
+    cfg.bias_correction = cfg.bias_correction || o.bias_correction;
+    cfg.adaptive_rounding = cfg.adaptive_rounding || o.adaptive_rounding;
+    AMCT_RETURN_IF_ERROR(config::write_quant_config(res.config_path, cfg));
+  }
   AMCT_RETURN_IF_ERROR(calibrate_record(o.model, o.outputs, res.config_path, o.calib_dir, o.batch_size, o.preprocess,
                                         o.threads, res.record_path, &res.calibration_seconds, &res.images));
-  AMCT_ASSIGN_OR_RETURN(res.saved, save_model(o.model, o.outputs, res.record_path, o.save_path, o.target));
+  AMCT_ASSIGN_OR_RETURN(auto cfg, config::read_quant_config(res.config_path));
+  if (cfg.bias_correction || cfg.adaptive_rounding) {
+    AMCT_ASSIGN_OR_RETURN(res.saved, save_corrected_model(o, cfg, res.record_path, &res.corrections));
+  } else {
+    AMCT_ASSIGN_OR_RETURN(res.saved, save_model(o.model, o.outputs, res.record_path, o.save_path, o.target));
+  }
   return res;
 }
 

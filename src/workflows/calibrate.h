@@ -11,6 +11,7 @@
 #include "formats/json/quant_config.h"
 #include "workflows/calibration_session.h"
 #include "workflows/model_loader.h"
+#include "workflows/quant_correction.h"
 #include "workflows/save_model.h"
 
 namespace amct::workflows {
@@ -29,6 +30,11 @@ struct CalibrateOptions {
   data::Preprocess preprocess = data::Preprocess::kSlim;
   SaveTarget target = SaveTarget::kTf;
   int threads = 0;
+  // Data-driven corrections (config.json "bias_correction" / "adaptive_rounding",
+  // quant_correction.h): true switches one on (written into config.json); false
+  // leaves the config's own setting.
+  bool bias_correction = false;
+  bool adaptive_rounding = false;
 };
 
 struct CalibrateResult {
@@ -37,6 +43,7 @@ struct CalibrateResult {
   SaveResult saved;
   double calibration_seconds = 0.0;
   int images = 0;
+  std::vector<LayerCorrectionSummary> corrections;  // empty unless a correction was on
 };
 
 // quantize_model: the model loaded, its config read and bound, BN folded and
@@ -54,6 +61,19 @@ Status calibrate_record(const std::string& model_path, const std::vector<std::st
                         const std::string& config_file, const std::string& calib_dir, int batch_size,
                         data::Preprocess preprocess, int threads, const std::string& record_file,
                         double* seconds, int* images);
+
+// The calibration images as calibrate_record feeds them: batch_num batches of
+// batch_size images, preprocessed for the model's input size.
+Expected<std::vector<graph::Tensor>> load_calibration_batches(const std::string& calib_dir, int batch_num,
+                                                             int batch_size, data::Preprocess preprocess, int height,
+                                                             int width);
+
+// save_model with the config's corrections: the model BN-folded as save_model
+// folds it, corrected on the calibration images, quantized from the record;
+// NAME_quant.json gets a "corrections" object (docs/CALIBRATION.md).
+Expected<SaveResult> save_corrected_model(const CalibrateOptions& opts, const config::QuantConfig& cfg,
+                                          const std::string& record_file,
+                                          std::vector<LayerCorrectionSummary>* corrections);
 
 Expected<CalibrateResult> calibrate(const CalibrateOptions& opts);
 

@@ -12,6 +12,7 @@ namespace {
 struct CalibrateArgs {
   std::string model, outputs, calib_dir, config, skip_layers, save_path, preprocess = "slim", target = "tf";
   int batch_num = -1, batch_size = 32, threads = 0;
+  bool bias_correction = false, adaptive_rounding = false;
 };
 
 Status run_calibrate(const CalibrateArgs& a) {
@@ -25,6 +26,8 @@ Status run_calibrate(const CalibrateArgs& a) {
   o.skip_layers = workflows::split_outputs(a.skip_layers);
   o.save_path = a.save_path;
   o.threads = a.threads;
+  o.bias_correction = a.bias_correction;
+  o.adaptive_rounding = a.adaptive_rounding;
   AMCT_ASSIGN_OR_RETURN(o.preprocess, data::parse_preprocess(a.preprocess));
   AMCT_ASSIGN_OR_RETURN(o.target, workflows::parse_save_target(a.target));
   AMCT_ASSIGN_OR_RETURN(auto res, workflows::calibrate(o));
@@ -32,6 +35,15 @@ Status run_calibrate(const CalibrateArgs& a) {
   log::info("calibrate", "record: {}", res.record_path);
   log::info("calibrate", "quant map: {}", res.saved.quant_map_path);
   log::info("calibrate", "calibration of {} images took {:.2f} s", res.images, res.calibration_seconds);
+  if (!res.corrections.empty()) {
+    size_t biases = 0, rounded = 0;
+    for (const auto& c : res.corrections) {
+      biases += c.bias_corrected;
+      rounded += c.rounded;
+    }
+    log::info("calibrate", "corrections: {} layers bias-corrected, {} adaptively rounded (of {})", biases, rounded,
+              res.corrections.size());
+  }
   return Status::ok();
 }
 
@@ -55,6 +67,12 @@ void register_calibrate(CLI::App& app) {
   cmd->add_option("--target", args->target, "tf (standard TF ops) | ascend (AscendQuant/AscendDequant ops)")
       ->capture_default_str();
   cmd->add_option("--threads", args->threads, "compute threads (0 = all cores)");
+  cmd->add_flag("--bias-correction", args->bias_correction,
+                "correct each layer's bias by its mean output error on the calibration images (amct extension; "
+                "config.json \"bias_correction\"; convert from the record alone gives the uncorrected model)");
+  cmd->add_flag("--adaptive-rounding", args->adaptive_rounding,
+                "round each layer's weights to minimise its output error on the calibration images instead of to "
+                "nearest (amct extension; config.json \"adaptive_rounding\")");
   cmd->callback([args] { finish("calibrate", run_calibrate(*args)); });
 }
 

@@ -17,8 +17,9 @@ namespace {
 
 using ojson = nlohmann::ordered_json;
 
-const std::set<std::string> kGlobalKeys = {"version",   "batch_num",          "activation_offset", "joint_quant",
-                                           "do_fusion", "skip_fusion_layers", "tensor_quantize"};
+const std::set<std::string> kGlobalKeys = {"version",         "batch_num",          "activation_offset",
+                                           "joint_quant",     "do_fusion",          "skip_fusion_layers",
+                                           "tensor_quantize", "bias_correction",    "adaptive_rounding"};
 const std::set<std::string> kIfmrKeys = {"act_algo",     "max_percentile", "min_percentile",
                                          "search_range", "search_step",    "asymmetric"};
 const std::set<std::string> kHfmgKeys = {"act_algo", "num_of_bins", "asymmetric"};
@@ -318,6 +319,8 @@ Expected<QuantConfig> parse_quant_config(const std::string& text, const std::str
     AMCT_RETURN_IF_ERROR(r.get_bool("joint_quant", c.joint_quant));
     AMCT_RETURN_IF_ERROR(r.get_bool("do_fusion", c.do_fusion));
     AMCT_RETURN_IF_ERROR(r.get_string_list("skip_fusion_layers", c.skip_fusion_layers));
+    AMCT_RETURN_IF_ERROR(r.get_bool("bias_correction", c.bias_correction));
+    AMCT_RETURN_IF_ERROR(r.get_bool("adaptive_rounding", c.adaptive_rounding));
     if (r.has("tensor_quantize")) {
       const ojson& tq = r.at("tensor_quantize");
       if (!tq.is_array()) return r.type_error("tensor_quantize", "an array", tq);
@@ -383,6 +386,9 @@ std::string to_json_string(const QuantConfig& c) {
   j["do_fusion"] = c.do_fusion;
   j["skip_fusion_layers"] = c.skip_fusion_layers;
   if (!c.tensor_quantize.is_null()) j["tensor_quantize"] = ojson::parse(c.tensor_quantize.dump());
+  // amct's extensions (AMCT's reader does not know them): written only when on.
+  if (c.bias_correction) j["bias_correction"] = true;
+  if (c.adaptive_rounding) j["adaptive_rounding"] = true;
   for (const auto& [name, layer] : c.layers) {
     ojson l = ojson::object();
     l["quant_enable"] = layer.quant_enable;

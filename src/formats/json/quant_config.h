@@ -45,6 +45,12 @@ struct QuantConfig {
   std::vector<std::string> skip_fusion_layers;
   std::vector<std::pair<std::string, LayerConfig>> layers;  // graph order
   nlohmann::json tensor_quantize;                           // null when absent
+  // amct extensions (docs/CALIBRATION.md), off by default: data-driven
+  // corrections applied by `amct calibrate` when it saves the model. They
+  // change weights/biases beyond the record, so convert_model from the record
+  // alone builds the uncorrected model.
+  bool bias_correction = false;
+  bool adaptive_rounding = false;
   LayerConfig* find(const std::string& name);
   const LayerConfig* find(const std::string& name) const;
 };

@@ -191,5 +191,26 @@ TEST(QuantConfig, WriterRejectsInvalidConfigs) {
   std::filesystem::remove_all(dir);
 }
 
+TEST(QuantConfig, CorrectionKeysAreOffByDefaultAndWrittenOnlyWhenOn) {
+  QuantConfig c = make_default_quant_config(kLayers, {});
+  EXPECT_FALSE(c.bias_correction);
+  EXPECT_FALSE(c.adaptive_rounding);
+  // Off: the file stays AMCT's own layout.
+  EXPECT_EQ(to_json_string(c).find("bias_correction"), std::string::npos);
+  EXPECT_EQ(to_json_string(c).find("adaptive_rounding"), std::string::npos);
+  c.bias_correction = true;
+  c.adaptive_rounding = true;
+  const std::string path = write_temp(to_json_string(c));
+  auto back = read_quant_config(path, kLayers);
+  ASSERT_TRUE(back.ok()) << back.status().message();
+  EXPECT_TRUE(back->bias_correction);
+  EXPECT_TRUE(back->adaptive_rounding);
+  auto off = parse_quant_config(R"({"bias_correction": false, "adaptive_rounding": false})", "c.json");
+  ASSERT_TRUE(off.ok()) << off.status().message();
+  EXPECT_FALSE(off->bias_correction);
+  expect_error(R"({"bias_correction": 1})", "key 'bias_correction': expected a boolean, got number");
+  expect_error(R"({"adaptive_rounding": "yes"})", "key 'adaptive_rounding': expected a boolean, got string");
+}
+
 }  // namespace
 }  // namespace amct::config
