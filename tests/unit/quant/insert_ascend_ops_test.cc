@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include "quant/quant_node_builders.h"
 #include "runtime/session.h"
 
 namespace amct::quant {
@@ -22,15 +23,6 @@ TEST(PackDeqScale, BitLayoutByHand) {
   EXPECT_EQ(pack_deq_scale(0.5f * 0.25f, 0, 0), 0x000000003E000000ull);
 }
 
-Node konst(const std::string& name, const Tensor& t) {
-  Node n;
-  n.name = name;
-  n.op = "Const";
-  n.attrs["dtype"] = AttrValue::of_type(t.dtype());
-  n.attrs["value"] = AttrValue::of_tensor(t);
-  return n;
-}
-
 // x [1,2,2,2] -> conv (1x1, 2->2) -> bias_add -> relu.
 graph::Graph tiny_conv() {
   graph::Graph g;
@@ -40,8 +32,8 @@ graph::Graph tiny_conv() {
   x.attrs["dtype"] = AttrValue::of_type(DataType::kFloat);
   EXPECT_TRUE(g.add_node(x).is_ok());
   // HWIO [1,1,2,2], flat (i, o) = i*2 + o.
-  EXPECT_TRUE(g.add_node(konst("w", Tensor::from_vector<float>({1, 1, 2, 2}, {0.5f, -0.25f, 1.0f, 0.125f}))).is_ok());
-  EXPECT_TRUE(g.add_node(konst("b", Tensor::from_vector<float>({2}, {1.0f, -0.5f}))).is_ok());
+  EXPECT_TRUE(g.add_node(make_const("w", Tensor::from_vector<float>({1, 1, 2, 2}, {0.5f, -0.25f, 1.0f, 0.125f}))).is_ok());
+  EXPECT_TRUE(g.add_node(make_const("b", Tensor::from_vector<float>({2}, {1.0f, -0.5f}))).is_ok());
   Node conv;
   conv.name = "conv";
   conv.op = "Conv2D";

@@ -4,6 +4,7 @@
 
 #include "quant/insert_quant_ops.h"
 #include "quant/op_policy.h"
+#include "quant/quant_node_builders.h"
 #include "runtime/session.h"
 
 namespace amct::workflows {
@@ -14,24 +15,6 @@ using graph::DataType;
 using graph::Node;
 using graph::Tensor;
 
-Node konst(const std::string& name, const Tensor& t) {
-  Node n;
-  n.name = name;
-  n.op = "Const";
-  n.attrs["dtype"] = AttrValue::of_type(t.dtype());
-  n.attrs["value"] = AttrValue::of_tensor(t);
-  return n;
-}
-
-Node op(const std::string& name, const std::string& type, std::vector<std::string> inputs) {
-  Node n;
-  n.name = name;
-  n.op = type;
-  n.inputs = std::move(inputs);
-  n.attrs["T"] = AttrValue::of_type(DataType::kFloat);
-  return n;
-}
-
 // x [N,1,1,2] -> conv (1x1, 2 -> 1, weights w) -> bias_add (bias 3) -> relu.
 graph::Graph tiny(const std::vector<float>& w) {
   graph::Graph g;
@@ -40,15 +23,15 @@ graph::Graph tiny(const std::vector<float>& w) {
   x.op = "Placeholder";
   x.attrs["dtype"] = AttrValue::of_type(DataType::kFloat);
   EXPECT_TRUE(g.add_node(x).is_ok());
-  EXPECT_TRUE(g.add_node(konst("w", Tensor::from_vector<float>({1, 1, 2, 1}, w))).is_ok());
-  EXPECT_TRUE(g.add_node(konst("b", Tensor::from_vector<float>({1}, {3.0f}))).is_ok());
-  Node conv = op("conv", "Conv2D", {"x", "w"});
+  EXPECT_TRUE(g.add_node(quant::make_const("w", Tensor::from_vector<float>({1, 1, 2, 1}, w))).is_ok());
+  EXPECT_TRUE(g.add_node(quant::make_const("b", Tensor::from_vector<float>({1}, {3.0f}))).is_ok());
+  Node conv = quant::make_op("conv", "Conv2D", {"x", "w"});
   conv.attrs["strides"] = AttrValue::of_ints({1, 1, 1, 1});
   conv.attrs["padding"] = AttrValue::of_string("VALID");
   conv.attrs["data_format"] = AttrValue::of_string("NHWC");
   EXPECT_TRUE(g.add_node(conv).is_ok());
-  EXPECT_TRUE(g.add_node(op("bias_add", "BiasAdd", {"conv", "b"})).is_ok());
-  EXPECT_TRUE(g.add_node(op("relu", "Relu", {"bias_add"})).is_ok());
+  EXPECT_TRUE(g.add_node(quant::make_op("bias_add", "BiasAdd", {"conv", "b"})).is_ok());
+  EXPECT_TRUE(g.add_node(quant::make_op("relu", "Relu", {"bias_add"})).is_ok());
   return g;
 }
 
@@ -132,7 +115,7 @@ TEST(CorrectQuantization, NothingOnMeansNothingChanges) {
 
 TEST(CorrectQuantization, SharedBiasIsLeftAloneWithANote) {
   graph::Graph g = tiny({1.0f, 2.0f});
-  ASSERT_TRUE(g.add_node(op("other", "Identity", {"b"})).is_ok());
+  ASSERT_TRUE(g.add_node(quant::make_op("other", "Identity", {"b"})).is_ok());
   CorrectionOptions o;
   o.bias_correction = true;
   auto res = correct_quantization(g, "x", unit_record(), {Tensor::from_vector<float>({1, 1, 1, 2}, {0.3f, 0.4f})}, o);
