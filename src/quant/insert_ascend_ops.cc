@@ -61,13 +61,8 @@ Expected<std::vector<InsertedLayer>> insert_ascend_ops(graph::Graph& g, const st
     std::vector<float> scale_w = layer.has_weights ? r->scale_w : std::vector<float>{1.0f};
     graph::Shape wshape;
     if (layer.has_weights) {
-      const Node* wnode = g.find(layer.weight_node);
-      if (wnode == nullptr) return error("layer '{}': weight node '{}' is missing", layer.name, layer.weight_node);
-      AMCT_ASSIGN_OR_RETURN(Tensor w, wnode->attr_tensor("value"));
-      wshape = w.shape();
-      if (scale_w.empty()) return error("record key '{}': missing scale_w for a layer with weights", layer.name);
-      auto q = quantize_weights(w, layer.layout, scale_w);
-      if (!q.ok()) return q.status().with_context("record key '" + layer.name + "'");
+      AMCT_ASSIGN_OR_RETURN(QuantizedWeights q, quantize_layer_weights(g, layer, scale_w));
+      wshape = q.shape;
       const std::string wq = layer.name + "/weight_quant/";
       Tensor offset_w(DataType::kInt8, {static_cast<int64_t>(scale_w.size())});
       for (size_t c = 0; c < scale_w.size(); ++c)
@@ -77,7 +72,7 @@ Expected<std::vector<InsertedLayer>> insert_ascend_ops(graph::Graph& g, const st
       node = g.find(layer.name);
       node->inputs[static_cast<size_t>(layer.weight_input_index)] = wq + "AscendWeightQuant";
       ins.weight_node = layer.weight_node;
-      AMCT_RETURN_IF_ERROR(add_all(g, {make_const(wq + "int8_weights", q.value()), make_const(wq + "offset_w", offset_w),
+      AMCT_RETURN_IF_ERROR(add_all(g, {make_const(wq + "int8_weights", q.int8), make_const(wq + "offset_w", offset_w),
                                        wquant},
                                    &ins.weight_quant_nodes));
     }
@@ -85,20 +80,7 @@ Expected<std::vector<InsertedLayer>> insert_ascend_ops(graph::Graph& g, const st
     // Bias in the int32 domain of the accumulator.
     std::string dequant_input = layer.name;
     if (Node* bias_add = layer.has_weights ? find_bias_add(g, layer.name) : nullptr) {
-      const Node* bnode = resolve_through_identity(g, bias_add->data_input(1));
-      AMCT_ASSIGN_OR_RETURN(Tensor b, bnode->attr_tensor("value"));
-      const int64_t cout = b.num_elements();
-      if (b.dtype() != DataType::kFloat || (scale_w.size() != 1 && static_cast<int64_t>(scale_w.size()) != cout))
-        return error("layer '{}': bias {} does not match {} weight scales", layer.name, graph::shape_str(b.shape()),
-                     scale_w.size());
-      Tensor bq(DataType::kInt32, {cout});
-      for (int64_t c = 0; c < cout; ++c) {
-        const float d = scale_d * (scale_w.size() == 1 ? scale_w[0] : scale_w[static_cast<size_t>(c)]);
-        const double v = std::nearbyint(static_cast<double>(b.data<float>()[c]) / d);
-        if (!(std::fabs(v) <= 2147483647.0))
-          return error("layer '{}': bias of channel {} overflows int32 at scale {}", layer.name, c, d);
-        bq.data<int32_t>()[c] = static_cast<int32_t>(v);
-      }
+      AMCT_ASSIGN_OR_RETURN(Tensor bq, quantize_bias_int32(g, *bias_add, layer.name, scale_d, scale_w));
       const std::string bqn = layer.name + "/bias_quant/";
       Node cast = make_cast(bqn + "cast", bqn + "int32_bias", DataType::kInt32);
       ins.bias_add = bias_add->name;

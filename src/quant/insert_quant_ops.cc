@@ -84,18 +84,13 @@ Expected<std::vector<InsertedLayer>> insert_quant_ops(graph::Graph& g, const std
     AMCT_RETURN_IF_ERROR(add_all(g, std::move(act), &ins.act_quant_nodes));
 
     if (layer.has_weights) {
-      const Node* wnode = g.find(layer.weight_node);
-      if (wnode == nullptr) return error("layer '{}': weight node '{}' is missing", layer.name, layer.weight_node);
-      AMCT_ASSIGN_OR_RETURN(Tensor w, wnode->attr_tensor("value"));
-      std::vector<float> scale_w = r->scale_w;
-      if (scale_w.empty()) return error("record key '{}': missing scale_w for a layer with weights", layer.name);
-      auto q = quantize_weights(w, layer.layout, scale_w);
-      if (!q.ok()) return q.status().with_context("record key '" + layer.name + "'");
+      const std::vector<float>& scale_w = r->scale_w;
+      AMCT_ASSIGN_OR_RETURN(QuantizedWeights q, quantize_layer_weights(g, layer, scale_w));
       const std::string wq = layer.name + "/weight_quant/";
-      Tensor scales(DataType::kFloat, scale_shape(w.shape(), layer.layout, scale_w.size()));
+      Tensor scales(DataType::kFloat, scale_shape(q.shape, layer.layout, scale_w.size()));
       for (size_t c = 0; c < scale_w.size(); ++c) scales.data<float>()[c] = scale_w[c];
       std::vector<Node> wn = {
-          make_const(wq + "int8_weights", q.value()),
+          make_const(wq + "int8_weights", q.int8),
           make_cast(wq + "cast", wq + "int8_weights", DataType::kInt8),
           make_const(wq + "scale", scales),
           make_op(wq + "dequant", "Mul", {wq + "cast", wq + "scale"}),
@@ -106,22 +101,11 @@ Expected<std::vector<InsertedLayer>> insert_quant_ops(graph::Graph& g, const std
       AMCT_RETURN_IF_ERROR(add_all(g, std::move(wn), &ins.weight_quant_nodes));
 
       if (Node* bias_add = find_bias_add(g, layer.name)) {
-        const Node* bnode = resolve_through_identity(g, bias_add->data_input(1));
-        AMCT_ASSIGN_OR_RETURN(Tensor b, bnode->attr_tensor("value"));
-        const int64_t cout = b.num_elements();
-        if (b.dtype() != DataType::kFloat || (scale_w.size() != 1 && static_cast<int64_t>(scale_w.size()) != cout))
-          return error("layer '{}': bias {} does not match {} weight scales", layer.name,
-                       graph::shape_str(b.shape()), scale_w.size());
-        Tensor bq(DataType::kInt32, {cout});
+        AMCT_ASSIGN_OR_RETURN(Tensor bq, quantize_bias_int32(g, *bias_add, layer.name, scale_d, scale_w));
+        const int64_t cout = bq.num_elements();
         Tensor deq(DataType::kFloat, {cout});
-        for (int64_t c = 0; c < cout; ++c) {
-          const float d = scale_d * (scale_w.size() == 1 ? scale_w[0] : scale_w[static_cast<size_t>(c)]);
-          const double v = std::nearbyint(static_cast<double>(b.data<float>()[c]) / d);
-          if (!(std::fabs(v) <= 2147483647.0))
-            return error("layer '{}': bias of channel {} overflows int32 at scale {}", layer.name, c, d);
-          bq.data<int32_t>()[c] = static_cast<int32_t>(v);
-          deq.data<float>()[c] = d;
-        }
+        for (int64_t c = 0; c < cout; ++c)
+          deq.data<float>()[c] = scale_d * (scale_w.size() == 1 ? scale_w[0] : scale_w[static_cast<size_t>(c)]);
         const std::string bqn = layer.name + "/bias_quant/";
         std::vector<Node> bn = {
             make_const(bqn + "int32_bias", bq),
