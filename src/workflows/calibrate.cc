@@ -5,7 +5,9 @@
 #include <filesystem>
 
 #include <nlohmann/json.hpp>
+#include <unistd.h>
 
+#include "core/atomic_write.h"
 #include "core/log.h"
 #include "core/progress.h"
 #include "data/dataset.h"
@@ -108,13 +110,22 @@ Expected<SaveResult> save_corrected_model(const CalibrateOptions& o, const confi
   return write_quantized_model(qm, o.save_path, "save_model");
 }
 
+namespace {
+
+// The config checked against the model's quantizable layers (names and types).
+Expected<config::QuantConfig> read_config_for_model(const std::string& config_file, const graph::Graph& g) {
+  config::LayerList named;
+  for (const auto& l : quant::find_quantizable_layers(g)) named.emplace_back(l.name, l.op);
+  return config::read_quant_config(config_file, named);
+}
+
+}  // namespace
+
 Expected<PreparedCalibration> prepare_calibration(const std::string& model_path, const std::vector<std::string>& outputs,
                                                   const std::string& config_file, int threads) {
   PreparedCalibration p;
   AMCT_ASSIGN_OR_RETURN(p.model, load_model(model_path, outputs));
-  config::LayerList named;
-  for (const auto& l : quant::find_quantizable_layers(p.model.graph)) named.emplace_back(l.name, l.op);
-  AMCT_ASSIGN_OR_RETURN(p.config, config::read_quant_config(config_file, named));
+  AMCT_ASSIGN_OR_RETURN(p.config, read_config_for_model(config_file, p.model.graph));
   AMCT_ASSIGN_OR_RETURN(auto folded, fold_for_quantization(p.model.graph, p.config.do_fusion,
                                                            p.config.skip_fusion_layers, nullptr));
   log::info("quantize_model", "{} BatchNorm layers folded into convolutions", folded.size());
@@ -169,12 +180,28 @@ Expected<CalibrateResult> calibrate(const CalibrateOptions& o) {
   res.config_path = dir + "/config.json";
   res.record_path = dir + "/record.txt";
 
-  // The config: an existing config.json is used as is; otherwise one is made.
+  // The config is calibrated from a temporary next to DIR/config.json and takes
+  // that name only once the record is written, so a config that does not match
+  // the model (or any failure) leaves an earlier good config.json in place. The
+  // temporary has write_file_atomic's name: a later save removes it if this
+  // process is killed.
+  const std::string pending = atomic_temp_name(res.config_path, static_cast<long>(::getpid()));
+  struct RemovePending {
+    const std::string& path;
+    bool keep = false;
+    ~RemovePending() {
+      std::error_code ec;
+      if (!keep) std::filesystem::remove(path, ec);
+    }
+  } remove_pending{pending};
+  // An existing config.json is used as is; otherwise one is made.
   const bool user_json = !o.config.empty() && std::filesystem::path(o.config).extension() == ".json";
   if (user_json) {
-    AMCT_ASSIGN_OR_RETURN(auto cfg, config::read_quant_config(o.config));
+    // Checked against the model here, so its errors name the user's file.
+    AMCT_ASSIGN_OR_RETURN(LoadedModel model, load_model(o.model, o.outputs));
+    AMCT_ASSIGN_OR_RETURN(auto cfg, read_config_for_model(o.config, model.graph));
     if (o.batch_num > 0) cfg.batch_num = o.batch_num;
-    AMCT_RETURN_IF_ERROR(config::write_quant_config(res.config_path, cfg));
+    AMCT_RETURN_IF_ERROR(config::write_quant_config(pending, cfg));
   } else {
     AMCT_ASSIGN_OR_RETURN(graph::Graph g, tf::read_graphdef(o.model));
     QuantConfigOptions qo;
@@ -188,16 +215,20 @@ Expected<CalibrateResult> calibrate(const CalibrateOptions& o) {
       if (n == 0) return error("{}: no calibration images", o.calib_dir);
       qo.batch_num = static_cast<int>(std::max<size_t>(1, n / static_cast<size_t>(std::max(1, o.batch_size))));
     }
-    AMCT_RETURN_IF_ERROR(create_quant_config(res.config_path, g, qo));
+    AMCT_RETURN_IF_ERROR(create_quant_config(pending, g, qo));
   }
   if (o.bias_correction || o.adaptive_rounding) {
-    AMCT_ASSIGN_OR_RETURN(auto cfg, config::read_quant_config(res.config_path));
+    AMCT_ASSIGN_OR_RETURN(auto cfg, config::read_quant_config(pending));
     cfg.bias_correction = cfg.bias_correction || o.bias_correction;
     cfg.adaptive_rounding = cfg.adaptive_rounding || o.adaptive_rounding;
-    AMCT_RETURN_IF_ERROR(config::write_quant_config(res.config_path, cfg));
+    AMCT_RETURN_IF_ERROR(config::write_quant_config(pending, cfg));
   }
-  AMCT_RETURN_IF_ERROR(calibrate_record(o.model, o.outputs, res.config_path, o.calib_dir, o.batch_size, o.preprocess,
+  AMCT_RETURN_IF_ERROR(calibrate_record(o.model, o.outputs, pending, o.calib_dir, o.batch_size, o.preprocess,
                                         o.threads, res.record_path, &res.calibration_seconds, &res.images));
+  std::error_code ec;
+  std::filesystem::rename(pending, res.config_path, ec);
+  if (ec) return error("{}: cannot rename {} to it: {}", res.config_path, pending, ec.message());
+  remove_pending.keep = true;
   AMCT_ASSIGN_OR_RETURN(auto cfg, config::read_quant_config(res.config_path));
   if (cfg.bias_correction || cfg.adaptive_rounding) {
     AMCT_ASSIGN_OR_RETURN(res.saved, save_corrected_model(o, cfg, res.record_path, &res.corrections));

@@ -49,8 +49,7 @@ class CliHostile : public ::testing::Test {
  protected:
   void SetUp() override { dir_ = hostile_dir() = testing::make_temp_dir("cli_hostile"); }
   void TearDown() override {
-    if (!writes_config_first_)
-      EXPECT_FALSE(fs::exists(dir_ + "/never")) << "an output was written for a bad input";
+    EXPECT_FALSE(fs::exists(dir_ + "/never")) << "an output was written for a bad input";
     fs::remove_all(dir_);
   }
 
@@ -79,9 +78,6 @@ class CliHostile : public ::testing::Test {
   }
 
   std::string dir_;
-  // calibrate writes config.json to the save directory before validating it
-  // against the model (reported; docs/RELIABILITY.md).
-  bool writes_config_first_ = false;
 };
 
 std::string infer(const std::string& model, const std::string& image = asset(kJpeg)) {
@@ -223,7 +219,6 @@ std::string calibrate(const std::string& config) {
 }
 
 TEST_F(CliHostile, Configs) {
-  writes_config_first_ = true;
   const std::string layer = "\"MobilenetV2/Conv/Conv2D\"";
   const std::string not_json = put("not_json.json", "{\"version\": 1, ");
   const std::string array = put("array.json", "[1, 2, 3]");
@@ -244,8 +239,7 @@ TEST_F(CliHostile, Configs) {
       {"truncated json", calibrate(not_json), not_json, "JSON"},
       {"json array", calibrate(array), array, "object"},
       {"json wrong type", calibrate(wrong_type), wrong_type, "batch_num"},
-      // Named through the copy calibrate writes next to the outputs (see docs/RELIABILITY.md).
-      {"json unknown layer", calibrate(bad_layer), "config.json: key 'No/Such/Layer'", "not a quantizable layer"},
+      {"json unknown layer", calibrate(bad_layer), bad_layer + ": key 'No/Such/Layer'", "not a quantizable layer"},
       {"json inverted range", calibrate(bad_range), bad_range, "search_range"},
       {"json unknown algorithm", calibrate(bad_algo), bad_algo, "magic"},
       {"cfg syntax", calibrate(cfg_syntax), cfg_syntax, "syntax.cfg"},
@@ -253,6 +247,31 @@ TEST_F(CliHostile, Configs) {
       {"cfg bins", calibrate(cfg_bins), cfg_bins, "num_of_bins"},
       {"cfg step", calibrate(cfg_step), cfg_step, "search_step"},
   });
+}
+
+// A failed calibrate leaves an earlier DIR/config.json byte for byte and no
+// temporary beside it, whether it fails on the config or later, on the data.
+TEST_F(CliHostile, FailedCalibrateKeepsTheEarlierConfig) {
+  const std::string out = folder("out");
+  const std::string earlier = put("out/config.json", "{\"version\": 1, \"batch_num\": 7}\n");
+  const std::string bad_layer =
+      put("bad_layer.json", "{\"version\":1, \"No/Such/Layer\": {\"quant_enable\": true}}");
+  const std::string good = put("good.json", "{\"version\": 1, \"batch_num\": 1}\n");
+  const std::string no_images = folder("no_images");
+  const auto run = [&](const std::string& config, const std::string& calib) {
+    return testing::run_amct("calibrate --model " + asset(kFloat) + " --outputs " + kOut + " --calib-dir " + calib +
+                             " --config " + config + " --save-path " + out + "/c");
+  };
+  for (const auto& [name, r] : {std::pair{"bad config", run(bad_layer, asset("calibration_32"))},
+                                std::pair{"no calibration images", run(good, no_images)}}) {
+    SCOPED_TRACE(name);
+    EXPECT_NE(r.exit_code, 0) << r.out;
+    EXPECT_NE(r.exit_code, -1) << "killed by a signal";
+    EXPECT_EQ(testing::slurp(earlier), "{\"version\": 1, \"batch_num\": 7}\n");
+    std::vector<std::string> left;
+    for (const auto& e : fs::directory_iterator(out)) left.push_back(e.path().filename().string());
+    EXPECT_EQ(left, std::vector<std::string>{"config.json"});
+  }
 }
 
 std::string eval(const std::string& dataset) {

@@ -13,7 +13,7 @@ struct EvalArgs {
   std::string model, dataset, outputs, predictions, preprocess = "slim", keyword;
   int batch_size = 32, threads = 0;
   long limit = -1;
-  bool int8 = false, simulate = false;
+  bool int8 = false, simulate = false, reference = false;
 };
 
 Status run_eval(const EvalArgs& a) {
@@ -24,6 +24,7 @@ Status run_eval(const EvalArgs& a) {
   AMCT_ASSIGN_OR_RETURN(auto dataset, data::open_dataset(a.dataset, a.keyword));
   runtime::SessionOptions opts;
   opts.num_threads = a.threads;
+  opts.reference_kernels = a.reference;
   AMCT_ASSIGN_OR_RETURN(auto session, runtime::Session::create(model.graph, model.outputs, opts));
   evaluation::EvalOptions eo;
   eo.batch_size = a.batch_size;
@@ -60,6 +61,9 @@ void register_eval(CLI::App& app) {
   cmd->add_option("--threads", args->threads, "compute threads (0 = all cores)");
   auto* int8 = cmd->add_flag("--int8", args->int8, "run quantized layers with INT8 kernels (the default)");
   cmd->add_flag("--simulate", args->simulate, "run a quantized model as its fp32 fake-quant simulation")->excludes(int8);
+  cmd->add_flag("--reference-kernels", args->reference,
+                "run float layers on the scalar reference kernels, which accumulate in double (slow: the accuracy oracle "
+                "for --simulate)");
   cmd->callback([args] { finish("eval", run_eval(*args)); });
 }
 
