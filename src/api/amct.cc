@@ -6,6 +6,7 @@
 #include "workflows/convert_qat.h"
 #include "workflows/create_quant_config.h"
 #include "workflows/model_loader.h"
+#include "workflows/quant_correction.h"
 
 namespace amct {
 
@@ -62,6 +63,7 @@ Expected<std::unique_ptr<Calibration>> quantize_model(const std::string& pb_mode
                                                       const std::string& config_file,
                                                       const std::string& record_file) {
   AMCT_ASSIGN_OR_RETURN(auto prep, workflows::prepare_calibration(pb_model, outputs, config_file, 0));
+  workflows::warn_corrections_not_applied(prep.config, config_file, "quantize_model");
   std::unique_ptr<Calibration> out = std::make_unique<CalibrationImpl>(
       std::move(prep.session), prep.model.input_name, record_file, prep.config.batch_num, 0);
   return out;

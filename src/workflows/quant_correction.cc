@@ -218,4 +218,11 @@ Expected<std::vector<LayerCorrectionSummary>> correct_quantization(graph::Graph&
   return out;
 }
 
+void warn_corrections_not_applied(const config::QuantConfig& cfg, const std::string& config_file,
+                                  const std::string& func) {
+  if (!cfg.bias_correction && !cfg.adaptive_rounding) return;
+  log::warning(func, "{}: bias_correction / adaptive_rounding are applied by `amct calibrate` only; {} builds the "
+               "uncorrected model from the record (docs/CALIBRATION.md)", config_file, func);
+}
+
 }  // namespace amct::workflows

@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "core/status.h"
+#include "formats/json/quant_config.h"
 #include "formats/record/record.h"
 #include "graph/graph.h"
 #include "graph/tensor.h"
@@ -49,5 +50,11 @@ Expected<std::vector<LayerCorrectionSummary>> correct_quantization(graph::Graph&
                                                                   const record::Record& rec,
                                                                   const std::vector<graph::Tensor>& batches,
                                                                   const CorrectionOptions& opts);
+
+// Only `amct calibrate` (workflows::calibrate) applies the corrections. The
+// workflows that build their models from the record alone call this to say
+// so in the log when `cfg` asks for them, instead of ignoring the keys silently.
+void warn_corrections_not_applied(const config::QuantConfig& cfg, const std::string& config_file,
+                                  const std::string& func);
 
 }  // namespace amct::workflows

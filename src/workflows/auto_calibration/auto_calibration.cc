@@ -19,6 +19,7 @@
 #include "workflows/calibration_session.h"
 #include "workflows/create_quant_config.h"
 #include "workflows/model_loader.h"
+#include "workflows/quant_correction.h"
 #include "workflows/save_model.h"
 
 namespace amct::workflows::auto_calibration {
@@ -179,6 +180,7 @@ Expected<AutoCalibrationResult> accuracy_based_auto_calibration(const AutoCalibr
   config::LayerList named;
   for (const auto& l : quant::find_quantizable_layers(model.graph)) named.emplace_back(l.name, l.op);
   AMCT_ASSIGN_OR_RETURN(config::QuantConfig cfg, config::read_quant_config(o.config_file, named));
+  warn_corrections_not_applied(cfg, o.config_file, kFunc);
   AMCT_ASSIGN_OR_RETURN(std::string config_text, read_file(o.config_file));
   RollBackConfig all_on;
   std::vector<std::string> disabled;

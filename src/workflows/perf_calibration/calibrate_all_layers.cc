@@ -10,6 +10,7 @@
 #include "data/dataset.h"
 #include "formats/json/quant_config.h"
 #include "quant/op_policy.h"
+#include "workflows/quant_correction.h"
 #include "workflows/calibration_session.h"
 
 namespace amct::workflows::perf_calibration {
@@ -107,6 +108,7 @@ Expected<AllLayersResult> calibrate_all_layers(const PerfModel& m, const std::st
   config::LayerList named;
   for (const auto& l : quant::find_quantizable_layers(m.graph)) named.emplace_back(l.name, l.op);
   AMCT_ASSIGN_OR_RETURN(config::QuantConfig cfg, config::read_quant_config(config_file, named));
+  warn_corrections_not_applied(cfg, config_file, "perf_based_auto_calibration");
   AMCT_ASSIGN_OR_RETURN(SampleSource src, SampleSource::open(m, in));
   const size_t per_batch = static_cast<size_t>(in.batch_size);
   if (cfg.batch_num <= 0) return error("{}: batch_num must be positive", config_file);

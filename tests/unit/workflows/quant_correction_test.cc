@@ -126,5 +126,22 @@ TEST(CorrectQuantization, SharedBiasIsLeftAloneWithANote) {
   EXPECT_FLOAT_EQ(const_value(g, "b", 0), 3.0f);
 }
 
+
+// Workflows that build from the record say in the log that they skip the
+// corrections a config asks for; a config without them gets no line.
+TEST(WarnCorrectionsNotApplied, NamesTheConfigAndTheWorkflowOnlyWhenAsked) {
+  config::QuantConfig cfg;
+  ::testing::internal::CaptureStderr();
+  warn_corrections_not_applied(cfg, "plain.json", "accuracy_based_auto_calibration");
+  EXPECT_EQ(::testing::internal::GetCapturedStderr(), "");
+
+  cfg.adaptive_rounding = true;
+  ::testing::internal::CaptureStderr();
+  warn_corrections_not_applied(cfg, "corrected.json", "accuracy_based_auto_calibration");
+  const std::string err = ::testing::internal::GetCapturedStderr();
+  EXPECT_EQ(err.rfind("WARNING - [AMCT]:[accuracy_based_auto_calibration]: corrected.json: ", 0), 0u) << err;
+  EXPECT_NE(err.find("applied by `amct calibrate` only"), std::string::npos) << err;
+}
+
 }  // namespace
 }  // namespace amct::workflows
