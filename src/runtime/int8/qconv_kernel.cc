@@ -1,6 +1,7 @@
 #include "runtime/int8/qconv_kernel.h"
 
 #include "runtime/int8/int8_ops.h"
+#include "runtime/int8/qdwconv_avx512.h"
 
 namespace amct::runtime {
 
@@ -24,7 +25,12 @@ Expected<std::unique_ptr<Kernel>> make_qconv(const graph::Node& node, const Kern
   AMCT_ASSIGN_OR_RETURN(spec.q, parse_qlayer(node, true));
   if (spec.q.weights.rank() != 4)
     return error("{}: weights {} must have 4 dims", node.describe(), graph::shape_str(spec.q.weights.shape()));
-  return std::unique_ptr<Kernel>(make_onednn_qconv(std::move(spec)));
+  return std::unique_ptr<Kernel>(make_int8_qconv(std::move(spec)));
+}
+
+std::unique_ptr<QConvKernel> make_int8_qconv(QConvSpec spec) {
+  if (avx512_qdwconv_supports(spec)) return make_avx512_qdwconv(std::move(spec));
+  return make_onednn_qconv(std::move(spec));
 }
 
 }  // namespace amct::runtime

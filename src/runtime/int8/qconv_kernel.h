@@ -30,5 +30,8 @@ class QConvKernel : public Kernel {
 };
 
 std::unique_ptr<QConvKernel> make_onednn_qconv(QConvSpec spec);  // onednn/conv_int8.cc
+// The fastest kernel for the layer on this CPU: the AVX-512 depthwise kernel
+// where it applies (int8/qdwconv_avx512.h), else oneDNN's.
+std::unique_ptr<QConvKernel> make_int8_qconv(QConvSpec spec);
 
 }  // namespace amct::runtime
