@@ -1,7 +1,10 @@
 #include "workflows/model_loader.h"
 
+#include <cctype>
 #include <set>
 
+#include "core/atomic_write.h"
+#include "formats/onnx/onnx_reader.h"
 #include "formats/tf/graphdef_reader.h"
 #include "graph/passes/pipeline.h"
 
@@ -48,10 +51,28 @@ Status find_image_input(const graph::Graph& g, std::string* name, int* height, i
   return Status::ok();
 }
 
+bool has_onnx_extension(const std::string& path) {
+  if (path.size() < 5) return false;
+  std::string ext = path.substr(path.size() - 5);
+  for (char& c : ext) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return ext == ".onnx";
+}
+
+Expected<graph::Graph> read_model_graph(const std::string& path) {
+  AMCT_ASSIGN_OR_RETURN(std::string bytes, read_file(path));
+  // A GraphDef starts with field 1 length-delimited (0x0a), a ModelProto with
+  // field 1 varint (0x08): the extension decides, the bytes when it is neither.
+  const bool onnx = has_onnx_extension(path) || (path.size() < 3 || path.compare(path.size() - 3, 3, ".pb") != 0
+                                                     ? onnx_import::looks_like_onnx(bytes)
+                                                     : false);
+  if (onnx) return onnx_import::parse_onnx(bytes, path);
+  return tf::parse_graphdef(bytes, path);
+}
+
 Expected<LoadedModel> load_model(const std::string& path, const std::vector<std::string>& outputs) {
   LoadedModel m;
   m.path = path;
-  AMCT_ASSIGN_OR_RETURN(m.graph, tf::read_graphdef(path));
+  AMCT_ASSIGN_OR_RETURN(m.graph, read_model_graph(path));
   m.outputs = outputs;
   if (m.outputs.empty()) {
     std::set<std::string> consumed;

@@ -1,4 +1,4 @@
-// Loads a frozen GraphDef for execution: reads it, finds the input placeholder
+// Loads a frozen GraphDef or an ONNX model for execution: reads it, finds the input placeholder
 // and its image size, resolves the output nodes and runs the import passes.
 #pragma once
 
@@ -19,6 +19,9 @@ struct LoadedModel {
   std::vector<std::string> outputs;
 };
 
+// A frozen GraphDef or an ONNX model (".onnx", or ONNX bytes in a file not
+// named .pb), as the graph IR before the import pipeline.
+Expected<graph::Graph> read_model_graph(const std::string& path);
 // `outputs` empty: the graph's single sink node (error if there are several).
 Expected<LoadedModel> load_model(const std::string& path, const std::vector<std::string>& outputs);
 // Splits "a,b:0" into names; strips a trailing ":0" as AMCT's CLI accepts "node:0".
