@@ -39,7 +39,7 @@ class Int8Fuser {
       if (conv) {
         QConvSpec spec = conv->spec();
         spec.q = chain.q;
-        fused = make_onednn_qconv(std::move(spec));
+        fused = make_int8_qconv(std::move(spec));
       } else {
         fused = make_onednn_qmatmul(chain.q);
       }
