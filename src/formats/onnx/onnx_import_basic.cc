@@ -112,7 +112,7 @@ Status emit_reshape(ImportContext& ctx, const std::string& out, const Value& x, 
   int unknown = 0;
   int64_t rest = 1;
   for (int64_t d : target) {
-    if (d < -1) return error("shape value {} is negative", d);
+    if (d < -1 || d > (int64_t{1} << 40)) return error("shape value {} is out of range", d);
     if (d == -1) {
       ++unknown;
     } else if (d != 0 && rest > std::numeric_limits<int64_t>::max() / d) {

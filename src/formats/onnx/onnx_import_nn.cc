@@ -93,6 +93,7 @@ Expected<std::optional<Shape>> window_out(const std::optional<Shape>& x, const W
   const int64_t h = (*x)[2], wd = (*x)[3];
   auto one = [&](int64_t in, int64_t k, int64_t s, int64_t d, int64_t pb, int64_t pa) -> Expected<int64_t> {
     if (in < 0) return int64_t{-1};
+    if (in > onnx_export::kMaxSpatial) return error("spatial size {} is out of range", in);
     if (p.mode == "SAME") return (in + s - 1) / s;
     return onnx_export::window_out_size(in, k, s, d, Pad1d{pb, pa});
   };

@@ -77,7 +77,7 @@ class Sinker {
   Status run() {
     // Each rewrite moves a Transpose toward the outputs or removes one, so this
     // ends; the cap only bounds work on a hostile graph.
-    const size_t cap = 16 * g_.size() + 64;
+    const size_t cap = g_.size() + 16;
     for (size_t it = 0; it < cap; ++it) {
       AMCT_ASSIGN_OR_RETURN(bool changed, sweep(false));
       if (!changed) {
@@ -91,9 +91,12 @@ class Sinker {
   }
 
  private:
-  // One rewrite, the first that applies; `late` enables the rewrites that stop
-  // a Transpose from cancelling (to Reshape, into MatMul weights).
+  // One pass over the nodes, rewriting where a rule applies (nodes are only
+  // appended meanwhile, and Node references stay valid); `late` enables the
+  // rewrites that stop a Transpose from cancelling (to Reshape, into MatMul
+  // weights).
   Expected<bool> sweep(bool late) {
+    bool any = false;
     for (size_t i = 0; i < g_.size(); ++i) {
       Node& n = g_.node(i);
       // Outputs keep their value: nothing is sunk out of them.
@@ -111,9 +114,9 @@ class Sinker {
           AMCT_ASSIGN_OR_RETURN(done, into_matmul(n));
         }
       }
-      if (done) return true;
+      any = any || done;
     }
-    return false;
+    return any;
   }
 
   std::string add_const(const std::string& base, const Tensor& t) {
