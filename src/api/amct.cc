@@ -17,7 +17,7 @@ bool set_logging_level(const std::string& print_level, const std::string& save_l
 Status create_quant_config(const std::string& config_file, const std::string& pb_model,
                            const std::vector<std::string>& skip_layers, int batch_num, bool activation_offset,
                            const std::string& config_defination) {
-  AMCT_ASSIGN_OR_RETURN(graph::Graph g, tf::read_graphdef(pb_model));
+  AMCT_ASSIGN_OR_RETURN(graph::Graph g, workflows::read_model_graph(pb_model));
   workflows::QuantConfigOptions o;
   o.skip_layers = skip_layers;
   o.batch_num = batch_num;

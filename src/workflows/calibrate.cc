@@ -203,7 +203,7 @@ Expected<CalibrateResult> calibrate(const CalibrateOptions& o) {
     if (o.batch_num > 0) cfg.batch_num = o.batch_num;
     AMCT_RETURN_IF_ERROR(config::write_quant_config(pending, cfg));
   } else {
-    AMCT_ASSIGN_OR_RETURN(graph::Graph g, tf::read_graphdef(o.model));
+    AMCT_ASSIGN_OR_RETURN(graph::Graph g, read_model_graph(o.model));
     QuantConfigOptions qo;
     qo.skip_layers = o.skip_layers;
     qo.config_defination = o.config;

@@ -6,6 +6,7 @@
 
 #include "core/log.h"
 #include "formats/tf/graphdef_reader.h"
+#include "workflows/model_loader.h"
 #include "graph/passes/pipeline.h"
 #include "quant/fake_quant.h"
 #include "quant/op_policy.h"
@@ -47,7 +48,7 @@ Expected<std::vector<quant::NudgedRange>> ranges_of(const graph::Graph& g, const
 
 Expected<QatConversion> build_qat_conversion(const std::string& pb_model, const std::vector<std::string>& outputs,
                                              const std::string& quantized_name) {
-  AMCT_ASSIGN_OR_RETURN(graph::Graph g, tf::read_graphdef(pb_model));
+  AMCT_ASSIGN_OR_RETURN(graph::Graph g, read_model_graph(pb_model));
   Status st = graph::run_import_pipeline(g, outputs);
   if (!st.is_ok()) return st.with_context(pb_model);
   size_t fq_count = 0;

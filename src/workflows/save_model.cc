@@ -7,6 +7,7 @@
 #include "core/log.h"
 #include "formats/json/quant_map.h"
 #include "formats/tf/graphdef_reader.h"
+#include "workflows/model_loader.h"
 #include "formats/tf/graphdef_writer.h"
 #include "graph/passes/pipeline.h"
 #include "graph/passes/prune_dead.h"
@@ -41,7 +42,7 @@ const char* save_target_name(SaveTarget t) { return t == SaveTarget::kAscend ? "
 Expected<QuantizedModel> build_quantized_model(const std::string& pb_model, const std::vector<std::string>& outputs,
                                                const record::Record& rec, const std::string& record_path,
                                                const std::string& quantized_name, SaveTarget target) {
-  AMCT_ASSIGN_OR_RETURN(graph::Graph g, tf::read_graphdef(pb_model));
+  AMCT_ASSIGN_OR_RETURN(graph::Graph g, read_model_graph(pb_model));
   for (const auto& o : outputs)
     if (g.find(graph::parse_tensor_ref(o).ok() ? graph::parse_tensor_ref(o)->node : o) == nullptr)
       return error("{}: output node '{}' is not in the graph", pb_model, o);

@@ -11,7 +11,7 @@ Expected<ModelToRun> load_model_to_run(const std::string& path, const std::strin
   ModelToRun r;
   AMCT_ASSIGN_OR_RETURN(r.model, workflows::load_model(path, workflows::split_outputs(outputs_csv)));
   // The lowering must see the graph as written: the import pipeline folds the int8 weight chains.
-  AMCT_ASSIGN_OR_RETURN(graph::Graph g, tf::read_graphdef(path));
+  AMCT_ASSIGN_OR_RETURN(graph::Graph g, workflows::read_model_graph(path));
   runtime::LowerOptions lo;
   if (simulate) lo.select = [](const std::string&) { return false; };
   auto report = runtime::lower_quantized(g, lo);
