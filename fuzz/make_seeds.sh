@@ -9,7 +9,7 @@ BUILD="$(cd "${1:?usage: make_seeds.sh BUILD_DIR}" && pwd)"
 ASSETS="${AMCT_ASSETS_DIR:-$ROOT/../shared/assets}"
 S="$BUILD/seeds"
 rm -rf "$S"
-mkdir -p "$S"/{graphdef,record,quant_config,simple_config,tfrecord,example,image,quant_map}
+mkdir -p "$S"/{graphdef,record,quant_config,simple_config,tfrecord,example,image,quant_map,onnx}
 PROTO_TF="$ROOT/src/formats/tf/proto/graph.proto"
 PROTO_EX="$ROOT/src/formats/tfrecord/example.proto"
 
@@ -24,6 +24,51 @@ cut_graph "$ASSETS/tf_frozen/kws_ds_cnn/DS_CNN_S.pb" 40 "$S/graphdef/ds_cnn_head
 cut_graph "$ASSETS/tf_frozen/poets_lock_mobilenet/mobilenet_v3.pb" 40 "$S/graphdef/poets_head.pb"
 cut_graph "$ASSETS/models/mobilenet_v2_1.0_224_quant_qat.pb" 24 "$S/graphdef/mnv2_qat_head.pb"
 cut_graph "$ASSETS/models/mobilenet_v2_1.0_224_quant_float.pb" 14 "$S/graphdef/mnv2_float_head.pb"
+
+# ---- ONNX: the first nodes of the real models (with the initializers they
+# read), and a small whole CNN in text form covering the other imported ops ----
+PROTO_ONNX_DIR=$(dirname "$(dirname "$(find /usr/include -name onnx.proto -path '*onnx/onnx.proto' | head -1)")")
+cut_onnx() {  # model.onnx nodes out.onnx
+  protoc --proto_path="$PROTO_ONNX_DIR" --decode=onnx.ModelProto onnx/onnx.proto < "$1" |
+    python3 "$ROOT/fuzz/cut_onnx_text.py" "$2" |
+    protoc --proto_path="$PROTO_ONNX_DIR" --encode=onnx.ModelProto onnx/onnx.proto > "$3"
+}
+cut_onnx "$ASSETS/models/mobilenet_v2_1.0_224_quant_float.onnx" 4 "$S/onnx/mnv2_float_head.onnx"
+cut_onnx "$ASSETS/onnx/mnist_cnn/mnist-8.onnx" 3 "$S/onnx/mnist_cnn_head.onnx"
+protoc --proto_path="$PROTO_ONNX_DIR" --encode=onnx.ModelProto onnx/onnx.proto > "$S/onnx/small_cnn.onnx" <<'TXT'
+ir_version: 7
+opset_import { domain: "" version: 13 }
+graph {
+  name: "small_cnn"
+  input { name: "x" type { tensor_type { elem_type: 1 shape { dim { dim_param: "N" } dim { dim_value: 2 } dim { dim_value: 4 } dim { dim_value: 4 } } } } }
+  output { name: "y" type { tensor_type { elem_type: 1 } } }
+  initializer { name: "w" dims: 2 dims: 2 dims: 1 dims: 1 data_type: 1 float_data: [0.5, -1, 2, 0.25] }
+  initializer { name: "dw" dims: 2 dims: 1 dims: 3 dims: 3 data_type: 1 float_data: [1, 0, -1, 2, 0, -2, 1, 0, -1, 0.5, 0.5, 0.5, 0, 0, 0, -0.5, -0.5, -0.5] }
+  initializer { name: "s" dims: 2 data_type: 1 float_data: [1.5, 0.5] }
+  initializer { name: "b" dims: 2 data_type: 1 float_data: [0.1, -0.1] }
+  initializer { name: "m" dims: 2 data_type: 1 float_data: [0, 0.2] }
+  initializer { name: "v" dims: 2 data_type: 1 float_data: [1, 2] }
+  initializer { name: "k" dims: 2 dims: 1 dims: 1 data_type: 1 raw_data: "\000\000\000@\000\000\200?" }
+  initializer { name: "fc" dims: 3 dims: 8 data_type: 1 float_data: [1, 2, 3, 4, 5, 6, 7, 8, 1, 1, 1, 1, 0, 0, 0, 0, -1, 0, 1, 0, -1, 0, 1, 0] }
+  initializer { name: "fcb" dims: 3 data_type: 1 float_data: [0, 1, 2] }
+  initializer { name: "shape" dims: 2 data_type: 7 int64_data: [0, -1] }
+  node { input: "x" input: "w" output: "c1" name: "conv1" op_type: "Conv" attribute { name: "pads" ints: [0, 0, 0, 0] type: INTS } }
+  node { input: "c1" input: "s" input: "b" input: "m" input: "v" output: "bn" name: "bn" op_type: "BatchNormalization" attribute { name: "epsilon" f: 0.001 type: FLOAT } }
+  node { input: "bn" output: "r1" name: "relu" op_type: "Relu" }
+  node { input: "r1" input: "dw" output: "c2" name: "dwconv" op_type: "Conv" attribute { name: "group" i: 2 type: INT } attribute { name: "auto_pad" s: "SAME_UPPER" type: STRING } }
+  node { input: "c2" input: "k" output: "mul" name: "mul" op_type: "Mul" }
+  node { input: "mul" input: "r1" output: "add" name: "add" op_type: "Add" }
+  node { input: "add" output: "mp" name: "pool" op_type: "MaxPool" attribute { name: "kernel_shape" ints: [2, 2] type: INTS } attribute { name: "strides" ints: [2, 2] type: INTS } }
+  node { input: "mp" input: "mp" output: "cat" name: "cat" op_type: "Concat" attribute { name: "axis" i: 1 type: INT } }
+  node { input: "cat" output: "gap" name: "gap" op_type: "GlobalAveragePool" }
+  node { input: "gap" input: "shape" output: "flat" name: "flat" op_type: "Reshape" }
+  node { input: "flat" output: "f2" name: "flatten" op_type: "Flatten" }
+  node { input: "mp" output: "f3" name: "flatten_pool" op_type: "Flatten" }
+  node { input: "f3" input: "fc" output: "g" name: "fc" op_type: "Gemm" attribute { name: "transB" i: 1 type: INT } }
+  node { input: "g" input: "fcb" output: "gb" name: "fcbias" op_type: "Add" }
+  node { input: "gb" output: "y" name: "softmax" op_type: "Softmax" }
+}
+TXT
 
 # ---- record.txt: the first records of AMCT's real record ----
 # (at most 3 scale_w/offset_w per record, so the seeds fit the 4 KiB max_len)

@@ -23,6 +23,7 @@ bash fuzz/make_seeds.sh "$BUILD_DIR"
 max_len() {
   case "$1" in
     graphdef) echo 65536 ;;
+    onnx) echo 16384 ;;
     tfrecord|example) echo 49152 ;;
     image) echo 8192 ;;
     *) echo 4096 ;;
