@@ -1,5 +1,6 @@
 // Elementwise, shape and layout ops, Constant. These keep ONNX's layout: they
 // work on whatever layout their input has, as TF's ops of the same name do.
+#include <algorithm>
 #include <cmath>
 #include <limits>
 
@@ -156,12 +157,36 @@ Status convert_reshape(ImportContext& ctx, const onnx::NodeProto& node) {
   if (target.size() > 16) return error("shape has {} dims", target.size());
   AMCT_ASSIGN_OR_RETURN(int64_t allowzero, attr_int(node, "allowzero", 0));
   if (allowzero == 0) {
-    // ONNX: 0 copies the input's dim; TF reads 0 literally.
+    // ONNX: 0 copies the input's dim; TF reads 0 literally. One copied dim
+    // that is not known (a symbolic batch) becomes TF's -1, the -1 it may
+    // replace being worked out from the input's other dims.
+    std::optional<size_t> unknown_copy;
     for (size_t i = 0; i < target.size(); ++i) {
       if (target[i] != 0) continue;
-      if (!x.shape || i >= x.shape->size() || (*x.shape)[i] < 0)
-        return error("shape value 0 at {} copies an input dim that is not known", i);
-      target[i] = (*x.shape)[i];
+      if (!x.shape || i >= x.shape->size()) return error("shape value 0 at {} copies a dim the input lacks", i);
+      if ((*x.shape)[i] >= 0) {
+        target[i] = (*x.shape)[i];
+      } else if (unknown_copy) {
+        return error("shape copies two input dims that are not known");
+      } else {
+        unknown_copy = i;
+      }
+    }
+    if (unknown_copy) {
+      auto minus = std::find(target.begin(), target.end(), int64_t{-1});
+      if (minus != target.end()) {
+        Shape rest = *x.shape;
+        rest.erase(rest.begin() + static_cast<long>(*unknown_copy));
+        int64_t other = 1;
+        for (size_t i = 0; i < target.size(); ++i)
+          if (i != *unknown_copy && target[i] != -1) other = target[i] > 0 && other <= (int64_t{1} << 40) ? other * target[i] : 0;
+        const int64_t n = known_count(rest);
+        if (n < 0 || other <= 0 || n % other != 0)
+          return error("shape {} cannot be resolved for input {}", graph::shape_str(Shape(target.begin(), target.end())),
+                       graph::shape_str(*x.shape));
+        *minus = n / other;
+      }
+      target[*unknown_copy] = -1;
     }
   }
   return emit_reshape(ctx, out, x, target);

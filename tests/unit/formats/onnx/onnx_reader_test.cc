@@ -308,6 +308,23 @@ TEST(OnnxReader, NhwcModelConcatUnsqueezeSqueeze) {
   expect_nhwc_equal(y, want);
 }
 
+// Reshape [0, 2, -1] on [N, 6]: the copied symbolic batch becomes -1, the -1 is 3.
+TEST(OnnxReader, ReshapeCopiesSymbolicBatch) {
+  ModelMaker mm;
+  mm.input("x", {-1, 6}).output("y");
+  mm.init_int64("shape", {3}, {0, 2, -1});
+  mm.node("Reshape", {"x", "shape"}, {"r"});
+  mm.node("Relu", {"r"}, {"y"});
+  Tensor x(graph::DataType::kFloat, {2, 6});
+  for (int i = 0; i < 12; ++i) x.data<float>()[i] = static_cast<float>(i - 5);
+  graph::Graph g;
+  Tensor y = run_model(mm, "x", x, "y", &g);
+  ASSERT_EQ(y.shape(), (graph::Shape{2, 2, 3}));
+  for (int i = 0; i < 12; ++i) EXPECT_EQ(y.data<float>()[i], std::max(static_cast<float>(i - 5), 0.0f));
+  const Tensor shape = g.find("r/shape")->attr("value")->tensor;
+  EXPECT_EQ(shape.to_int64_vector(), (std::vector<int64_t>{-1, 2, 3}));
+}
+
 // ---- errors ----
 
 std::string import_error(const std::string& bytes) {
