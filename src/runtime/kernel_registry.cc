@@ -1,6 +1,7 @@
 #include "runtime/kernel_registry.h"
 
 #include "runtime/conv_kernel.h"
+#include "runtime/deconv_kernel.h"
 #include "runtime/int8/int8_ops.h"
 #include "runtime/matmul_kernel.h"
 #include "runtime/ops/ops.h"
@@ -18,6 +19,7 @@ const OpEntry kOps[] = {
     // oneDNN
     {"Conv2D", make_conv, 2, 2},
     {"DepthwiseConv2dNative", make_conv, 2, 2},
+    {"Conv2DBackpropInput", make_deconv, 3, 3},
     {"MatMul", make_matmul, 2, 2},
     {"AvgPool", make_pool, 1, 1},
     {"MaxPool", make_pool, 1, 1},

@@ -14,6 +14,12 @@ namespace amct::runtime::ref {
 void conv2d(const ConvSpec& spec, const ConvGeometry& g, const float* x, const float* filter,
             const float* residual, float* y);
 
+// TF Conv2DBackpropInput: x[n,ih,iw,c] = sum of dy[n,oh,ow,m] * f[kh,kw,c,m] over
+// the forward windows (oh, ow) whose tap (kh, kw) reads (ih, iw). `g` is the
+// forward convolution's geometry (deconv_geometry): x is its input, dy its output.
+void conv2d_backprop_input(const ConvSpec& spec, const ConvGeometry& g, const float* filter, const float* dy,
+                           float* x);
+
 // TF MaxPool / AvgPool (the average counts only the in-bounds elements).
 void pool2d(const PoolSpec& spec, const PoolGeometry& g, const float* x, float* y);
 

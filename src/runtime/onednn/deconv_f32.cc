@@ -1,0 +1,113 @@
+// fp32 Conv2DBackpropInput on oneDNN's deconvolution. oneDNN defines a
+// deconvolution as the data gradient of the convolution with the same
+// weights, strides and paddings, so TF's forward geometry maps straight on:
+// deconv src = out_backprop, dst = the output, weights {OC = C, IC = M, KH, KW}
+// read from TF's [KH,KW,C,M] through explicit strides. Activations stay NHWC;
+// the primitive picks its weight format and constant weights are reordered once.
+#include <vector>
+
+#include "runtime/deconv_kernel.h"
+#include "runtime/onednn/engine.h"
+
+namespace amct::runtime {
+namespace {
+
+using dnnl::memory;
+using Tag = memory::format_tag;
+constexpr auto kF32 = memory::data_type::f32;
+
+class DeconvExec : public Exec {
+ public:
+  dnnl::deconvolution_forward prim;
+  memory src, weights, dst;
+  // Non-constant filter: reordered from the user's buffer on every run.
+  bool runtime_weights = false;
+  memory user_weights;
+  dnnl::reorder weights_reorder;
+
+  Status run(const Inputs& in, const Outputs& out) override {
+    return onednn::guarded("deconvolution", [&] {
+      auto& stream = onednn::cpu_stream();
+      src.set_data_handle(in[2]->data);
+      dst.set_data_handle(out[0]->data);
+      if (runtime_weights) {
+        user_weights.set_data_handle(in[1]->data);
+        weights_reorder.execute(stream, user_weights, weights);
+      }
+      prim.execute(stream, {{DNNL_ARG_SRC, src}, {DNNL_ARG_WEIGHTS, weights}, {DNNL_ARG_DST, dst}});
+      stream.wait();
+    });
+  }
+};
+
+class OnednnDeconvF32 : public DeconvKernel {
+ public:
+  using DeconvKernel::DeconvKernel;
+
+  Expected<std::unique_ptr<Exec>> prepare(const Inputs& in, const Outputs& out) override {
+    AMCT_ASSIGN_OR_RETURN(ConvGeometry g, geometry(in));
+    // out_backprop is empty only when the output is (equal batch, >= 1 window per non-empty dim).
+    if (out[0]->count == 0 || in[2]->count == 0) return std::unique_ptr<Exec>(std::make_unique<EmptyExec>());
+    auto exec = std::make_unique<DeconvExec>();
+    AMCT_RETURN_IF_ERROR(onednn::guarded("deconvolution setup", [&] { build(g, *in[1], exec.get()); }));
+    return std::unique_ptr<Exec>(std::move(exec));
+  }
+
+ private:
+  void build(const ConvGeometry& g, const Value& filter, DeconvExec* exec) {
+    auto& engine = onednn::cpu_engine();
+    const memory::desc src_md({g.n, g.oc, g.oh, g.ow}, kF32, Tag::nhwc);
+    const memory::desc dst_md({g.n, g.ic, g.ih, g.iw}, kF32, Tag::nhwc);
+    // oneDNN has no "hwoi" tag: TF's [KH,KW,C,M] as strides of dims {C, M, KH, KW}.
+    const memory::dims wdims{g.ic, g.oc, g.kh, g.kw};
+    const memory::desc user_w_md = onednn::plain_md(wdims, {g.oc, 1, g.kw * g.ic * g.oc, g.ic * g.oc});
+    const memory::desc any_w_md(wdims, kF32, Tag::any);
+    const memory::dims strides{spec_.stride_h, spec_.stride_w};
+    const memory::dims dilates{spec_.dilation_h - 1, spec_.dilation_w - 1};
+    const memory::dims pad_l{g.pad_t, g.pad_l}, pad_r{g.pad_b, g.pad_r};
+    const dnnl::deconvolution_forward::desc desc(dnnl::prop_kind::forward_inference,
+                                                 dnnl::algorithm::deconvolution_direct, src_md, any_w_md, dst_md,
+                                                 strides, dilates, pad_l, pad_r);
+    const dnnl::deconvolution_forward::primitive_desc pd(desc, engine);
+    exec->prim = dnnl::deconvolution_forward(pd);
+    exec->src = memory(pd.src_desc(), engine, DNNL_MEMORY_NONE);
+    exec->dst = memory(pd.dst_desc(), engine, DNNL_MEMORY_NONE);
+    const memory::desc want = pd.weights_desc();
+    if (filter.known) {
+      exec->weights = packed_weights(want, user_w_md, filter.data);
+    } else {
+      exec->runtime_weights = true;
+      exec->weights = memory(want, engine);
+      exec->user_weights = memory(user_w_md, engine, DNNL_MEMORY_NONE);
+      exec->weights_reorder = dnnl::reorder(exec->user_weights, exec->weights);
+    }
+  }
+
+  // Constant weights in the format `want`, reordered on first request only.
+  memory packed_weights(const memory::desc& want, const memory::desc& user, void* data) {
+    for (auto& p : packed_)
+      if (p.data == data && p.md == want) return p.mem;
+    auto& engine = onednn::cpu_engine();
+    memory src(user, engine, data);
+    memory dst(want, engine);
+    dnnl::reorder(src, dst).execute(onednn::cpu_stream(), src, dst);
+    onednn::cpu_stream().wait();
+    packed_.push_back({data, want, dst});
+    return dst;
+  }
+
+  struct Packed {
+    const void* data;
+    memory::desc md;
+    memory mem;
+  };
+  std::vector<Packed> packed_;
+};
+
+}  // namespace
+
+std::unique_ptr<DeconvKernel> make_onednn_deconv_f32(ConvSpec spec) {
+  return std::make_unique<OnednnDeconvF32>(std::move(spec));
+}
+
+}  // namespace amct::runtime
