@@ -7,6 +7,7 @@
 
 #include "runtime/conv_kernel.h"
 #include "runtime/onednn/engine.h"
+#include "runtime/onednn/packed_weights.h"
 #include "runtime/onednn/post_ops.h"
 
 namespace amct::runtime {
@@ -104,7 +105,7 @@ class OnednnConvF32 : public ConvKernel {
     if (has_bias) exec->bias = memory(pd.bias_desc(), engine, const_cast<void*>(spec_.bias.raw()));
     const memory::desc want = pd.weights_desc();
     if (filter.known) {
-      exec->weights = packed_weights(want, user_w_md, filter.data);
+      exec->weights = packed_.get(want, user_w_md, filter.data);
     } else {
       exec->runtime_weights = true;
       exec->weights = memory(want, engine);
@@ -115,25 +116,7 @@ class OnednnConvF32 : public ConvKernel {
     if (has_bias) exec->args[DNNL_ARG_BIAS] = exec->bias;
   }
 
-  // Constant weights in the format `want`, reordered on first request only.
-  memory packed_weights(const memory::desc& want, const memory::desc& user, void* data) {
-    for (auto& p : packed_)
-      if (p.data == data && p.md == want) return p.mem;
-    auto& engine = onednn::cpu_engine();
-    memory src(user, engine, data);
-    memory dst(want, engine);
-    dnnl::reorder(src, dst).execute(onednn::cpu_stream(), src, dst);
-    onednn::cpu_stream().wait();
-    packed_.push_back({data, want, dst});
-    return dst;
-  }
-
-  struct Packed {
-    const void* data;
-    memory::desc md;
-    memory mem;
-  };
-  std::vector<Packed> packed_;
+  onednn::PackedWeights packed_;
 };
 
 }  // namespace

@@ -6,12 +6,12 @@
 // the simulation pads the dequantized tensor). oneDNN 2.6's own src zero points
 // (jit_int8) gave wrong results when instances ran on several threads at once.
 #include <cstring>
-#include <mutex>
 #include <unordered_map>
 
 #include "runtime/int8/qconv_kernel.h"
 #include "runtime/onednn/engine.h"
 #include "runtime/onednn/int8_attr.h"
+#include "runtime/onednn/packed_weights.h"
 
 namespace amct::runtime {
 namespace {
@@ -99,34 +99,17 @@ class OnednnQConv : public QConvKernel {
     exec->src = memory(pd.src_desc(), engine, DNNL_MEMORY_NONE);
     exec->dst = memory(pd.dst_desc(), engine, DNNL_MEMORY_NONE);
     exec->bias = memory(bias_md, engine, exec->bias_values.data());
-    exec->weights = packed_weights(pd.weights_desc(), memory::desc(wdims, s8, dw ? Tag::hwigo : Tag::hwio));
+    exec->weights = packed_.get(pd.weights_desc(), memory::desc(wdims, s8, dw ? Tag::hwigo : Tag::hwio),
+                                 spec_.q.weights.raw());
     exec->args = {{DNNL_ARG_SRC, exec->src}, {DNNL_ARG_WEIGHTS, exec->weights}, {DNNL_ARG_BIAS, exec->bias},
                   {DNNL_ARG_DST, exec->dst}};
     exec->scratchpad = memory(pd.scratchpad_desc(), engine);
     exec->args[DNNL_ARG_SCRATCHPAD] = exec->scratchpad;
   }
 
-  // The weights in the format `want`, reordered on first request only (with the
-  // s8-source compensation oneDNN's format may carry).
-  memory packed_weights(const memory::desc& want, const memory::desc& user) {
-    std::lock_guard<std::mutex> lock(packed_mutex_);  // instances may be prepared on several threads
-    for (auto& p : packed_)
-      if (p.md == want) return p.mem;
-    auto& engine = onednn::cpu_engine();
-    memory src(user, engine, const_cast<void*>(spec_.q.weights.raw()));
-    memory dst(want, engine);
-    dnnl::reorder(src, dst).execute(onednn::cpu_stream(), src, dst);
-    onednn::cpu_stream().wait();
-    packed_.push_back({want, dst});
-    return dst;
-  }
-
-  struct Packed {
-    memory::desc md;
-    memory mem;
-  };
-  std::vector<Packed> packed_;
-  std::mutex packed_mutex_;
+  // The s8 weights in the primitive's format (with the s8-source compensation
+  // oneDNN's format may carry), reordered once per format.
+  onednn::PackedWeights packed_;
 };
 
 }  // namespace

@@ -1,11 +1,11 @@
 // INT8 MatMul on oneDNN: u8/s8 rows x s8 weights (format chosen by the
 // primitive, reordered once), s32 bias with the input zero point folded in.
-#include <mutex>
 #include <unordered_map>
 
 #include "runtime/int8/qmatmul_kernel.h"
 #include "runtime/onednn/engine.h"
 #include "runtime/onednn/int8_attr.h"
+#include "runtime/onednn/packed_weights.h"
 
 namespace amct::runtime {
 namespace {
@@ -58,7 +58,7 @@ class OnednnQMatMul : public QMatMulKernel {
       exec->src = memory(pd.src_desc(), engine, DNNL_MEMORY_NONE);
       exec->dst = memory(pd.dst_desc(), engine, DNNL_MEMORY_NONE);
       exec->bias = memory(bias_md, engine, exec->bias_values.data());
-      exec->weights = packed_weights(pd.weights_desc(), user_w);
+      exec->weights = packed_.get(pd.weights_desc(), user_w, q_.weights.raw());
       exec->args = {{DNNL_ARG_SRC, exec->src}, {DNNL_ARG_WEIGHTS, exec->weights}, {DNNL_ARG_BIAS, exec->bias},
                     {DNNL_ARG_DST, exec->dst}};
     exec->scratchpad = memory(pd.scratchpad_desc(), engine);
@@ -68,25 +68,7 @@ class OnednnQMatMul : public QMatMulKernel {
   }
 
  private:
-  memory packed_weights(const memory::desc& want, const memory::desc& user) {
-    std::lock_guard<std::mutex> lock(packed_mutex_);  // instances may be prepared on several threads
-    for (auto& p : packed_)
-      if (p.md == want) return p.mem;
-    auto& engine = onednn::cpu_engine();
-    memory src(user, engine, const_cast<void*>(q_.weights.raw()));
-    memory dst(want, engine);
-    dnnl::reorder(src, dst).execute(onednn::cpu_stream(), src, dst);
-    onednn::cpu_stream().wait();
-    packed_.push_back({want, dst});
-    return dst;
-  }
-
-  struct Packed {
-    memory::desc md;
-    memory mem;
-  };
-  std::vector<Packed> packed_;
-  std::mutex packed_mutex_;
+  onednn::PackedWeights packed_;
 };
 
 }  // namespace

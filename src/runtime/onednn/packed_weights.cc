@@ -1,0 +1,20 @@
+#include "runtime/onednn/packed_weights.h"
+
+#include "runtime/onednn/engine.h"
+
+namespace amct::runtime::onednn {
+
+dnnl::memory PackedWeights::get(const dnnl::memory::desc& want, const dnnl::memory::desc& user, const void* data) {
+  std::lock_guard<std::mutex> lock(mu_);
+  for (const Entry& e : entries_)
+    if (e.data == data && e.md == want) return e.mem;
+  auto& engine = cpu_engine();
+  dnnl::memory src(user, engine, const_cast<void*>(data));  // read only: the reorder's source
+  dnnl::memory dst(want, engine);
+  dnnl::reorder(src, dst).execute(cpu_stream(), src, dst);
+  cpu_stream().wait();
+  entries_.push_back({data, want, dst});
+  return dst;
+}
+
+}  // namespace amct::runtime::onednn
