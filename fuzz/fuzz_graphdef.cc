@@ -2,7 +2,6 @@
 // fold_constants, prune_dead, topo_sort) -> BatchNorm folding -> quantizable
 // layers -> runtime plan (op support, attribute checks, build-time constant
 // folding). Every stage must answer a bad graph with a Status, never a crash.
-#include <set>
 #include <string>
 #include <vector>
 
@@ -12,22 +11,6 @@
 #include "graph/passes/pipeline.h"
 #include "quant/op_policy.h"
 #include "runtime/plan.h"
-
-namespace {
-
-// Nodes nothing reads: the outputs the pipeline and the plan are asked for.
-std::vector<std::string> sinks(const amct::graph::Graph& g) {
-  std::set<std::string> read;
-  for (size_t i = 0; i < g.size(); ++i)
-    for (const auto& in : g.node(i).inputs)
-      if (auto ref = amct::graph::parse_tensor_ref(in); ref.ok()) read.insert(ref->node);
-  std::vector<std::string> out;
-  for (size_t i = 0; i < g.size() && out.size() < 4; ++i)
-    if (!read.count(g.node(i).name)) out.push_back(g.node(i).name);
-  return out;
-}
-
-}  // namespace
 
 extern "C" int LLVMFuzzerInitialize(int*, char***) {
   amct::fuzz::quiet_logging();
@@ -41,7 +24,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     fuzz::require_message(g.status());
     return 0;
   }
-  const std::vector<std::string> outs = sinks(*g);
+  const std::vector<std::string> outs = fuzz::sink_nodes(*g);
   Status st = graph::run_import_pipeline(*g, outs);
   fuzz::require_message(st);
   if (!st.is_ok()) return 0;

@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include <cstdlib>
+#include <set>
 
 #include "core/log.h"
 
@@ -14,6 +15,17 @@ void quiet_logging() {
   log::set_levels(static_cast<log::Level>(static_cast<int>(log::Level::kError) + 1),
                   static_cast<log::Level>(static_cast<int>(log::Level::kError) + 1));
   log::set_log_dir("/dev/null/amct_log");  // never creatable: no file even if a level slips
+}
+
+std::vector<std::string> sink_nodes(const graph::Graph& g, size_t max) {
+  std::set<std::string> read;
+  for (size_t i = 0; i < g.size(); ++i)
+    for (const auto& in : g.node(i).inputs)
+      if (auto ref = graph::parse_tensor_ref(in); ref.ok()) read.insert(ref->node);
+  std::vector<std::string> out;
+  for (size_t i = 0; i < g.size() && out.size() < max; ++i)
+    if (!read.count(g.node(i).name)) out.push_back(g.node(i).name);
+  return out;
 }
 
 void require_message(const Status& s) {

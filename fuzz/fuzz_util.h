@@ -4,8 +4,10 @@
 #include <cstddef>
 #include <cstdint>
 #include <string>
+#include <vector>
 
 #include "core/status.h"
+#include "graph/graph.h"
 
 namespace amct::fuzz {
 
@@ -16,6 +18,10 @@ void quiet_logging();
 // Library code must answer bad input with a Status carrying a message; an
 // error Status with an empty message would print "ERROR - ...: " and is a bug.
 void require_message(const Status& s);
+
+// Up to `max` nodes nothing reads: the outputs the graph targets ask the
+// import pipeline and the runtime plan for.
+std::vector<std::string> sink_nodes(const graph::Graph& g, size_t max = 4);
 
 // A file whose contents are `bytes`, for readers that take a path: an
 // in-memory file (memfd) reached through /proc/self/fd, so no disk I/O.
