@@ -17,6 +17,7 @@
 #include "runtime/int8/lower_quantized.h"
 #include "runtime/session.h"
 #include "test_util.h"
+#include "unit/runtime/runtime_test_util.h"
 #include "workflows/model_loader.h"
 
 namespace amct {
@@ -27,19 +28,8 @@ using graph::DataType;
 using graph::Node;
 using graph::Tensor;
 
-Node node(const std::string& name, const std::string& op, std::vector<std::string> inputs,
-          std::map<std::string, AttrValue> attrs = {}) {
-  Node n;
-  n.name = name;
-  n.op = op;
-  n.inputs = std::move(inputs);
-  n.attrs = std::move(attrs);
-  return n;
-}
-
-Node constant(const std::string& name, const Tensor& t) {
-  return node(name, "Const", {}, {{"value", AttrValue::of_tensor(t)}, {"dtype", AttrValue::of_type(t.dtype())}});
-}
+using runtime::testing::const_node;
+using runtime::testing::make_node;
 
 Tensor normal(graph::Shape shape, uint32_t seed, float sd, float mean = 0.0f) {
   Tensor t(DataType::kFloat, std::move(shape));
@@ -72,27 +62,27 @@ graph::Graph decoder() {
   auto add = [&](Node n) { EXPECT_TRUE(g.add_node(std::move(n)).is_ok()); };
   graph::ShapeAttr s;
   s.dims = {-1, 9, 9, 3};
-  add(node("input", "Placeholder", {}, {{"dtype", AttrValue::of_type(DataType::kFloat)}, {"shape", AttrValue::of_shape(s)}}));
-  add(constant("conv1/weights", normal({3, 3, 3, 8}, 1, 0.3f)));
-  add(node("conv1/Conv2D", "Conv2D", {"input", "conv1/weights"}, window(2)));
-  add(constant("conv1/bias", normal({8}, 2, 0.1f)));
-  add(node("conv1/BiasAdd", "BiasAdd", {"conv1/Conv2D", "conv1/bias"}, {{"T", AttrValue::of_type(DataType::kFloat)}}));
-  add(node("conv1/Relu", "Relu", {"conv1/BiasAdd"}, {{"T", AttrValue::of_type(DataType::kFloat)}}));
-  add(node("up/Shape", "Shape", {"conv1/Relu"}, {{"T", AttrValue::of_type(DataType::kFloat)}}));
-  add(constant("up/begin", Tensor::from_vector<int32_t>({1}, {0})));
-  add(constant("up/end", Tensor::from_vector<int32_t>({1}, {1})));
-  add(constant("up/step", Tensor::from_vector<int32_t>({1}, {1})));
-  add(node("up/batch", "StridedSlice", {"up/Shape", "up/begin", "up/end", "up/step"},
+  add(make_node("input", "Placeholder", {}, {{"dtype", AttrValue::of_type(DataType::kFloat)}, {"shape", AttrValue::of_shape(s)}}));
+  add(const_node("conv1/weights", normal({3, 3, 3, 8}, 1, 0.3f)));
+  add(make_node("conv1/Conv2D", "Conv2D", {"input", "conv1/weights"}, window(2)));
+  add(const_node("conv1/bias", normal({8}, 2, 0.1f)));
+  add(make_node("conv1/BiasAdd", "BiasAdd", {"conv1/Conv2D", "conv1/bias"}, {{"T", AttrValue::of_type(DataType::kFloat)}}));
+  add(make_node("conv1/Relu", "Relu", {"conv1/BiasAdd"}, {{"T", AttrValue::of_type(DataType::kFloat)}}));
+  add(make_node("up/Shape", "Shape", {"conv1/Relu"}, {{"T", AttrValue::of_type(DataType::kFloat)}}));
+  add(const_node("up/begin", Tensor::from_vector<int32_t>({1}, {0})));
+  add(const_node("up/end", Tensor::from_vector<int32_t>({1}, {1})));
+  add(const_node("up/step", Tensor::from_vector<int32_t>({1}, {1})));
+  add(make_node("up/batch", "StridedSlice", {"up/Shape", "up/begin", "up/end", "up/step"},
            {{"shrink_axis_mask", AttrValue::of_int(1)}, {"T", AttrValue::of_type(DataType::kInt32)},
             {"Index", AttrValue::of_type(DataType::kInt32)}}));
-  add(constant("up/h", Tensor::from_vector<int32_t>({}, {9})));
-  add(constant("up/c", Tensor::from_vector<int32_t>({}, {4})));
-  add(node("up/output_shape", "Pack", {"up/batch", "up/h", "up/h", "up/c"},
+  add(const_node("up/h", Tensor::from_vector<int32_t>({}, {9})));
+  add(const_node("up/c", Tensor::from_vector<int32_t>({}, {4})));
+  add(make_node("up/output_shape", "Pack", {"up/batch", "up/h", "up/h", "up/c"},
            {{"N", AttrValue::of_int(4)}, {"axis", AttrValue::of_int(0)}, {"T", AttrValue::of_type(DataType::kInt32)}}));
-  add(constant("up/weights", normal({3, 3, 4, 8}, 3, 0.3f)));
-  add(node("up/conv2d_transpose", "Conv2DBackpropInput", {"up/output_shape", "up/weights", "conv1/Relu"}, window(2)));
-  add(constant("up/bias", normal({4}, 4, 0.1f)));
-  add(node("out", "BiasAdd", {"up/conv2d_transpose", "up/bias"}, {{"T", AttrValue::of_type(DataType::kFloat)}}));
+  add(const_node("up/weights", normal({3, 3, 4, 8}, 3, 0.3f)));
+  add(make_node("up/conv2d_transpose", "Conv2DBackpropInput", {"up/output_shape", "up/weights", "conv1/Relu"}, window(2)));
+  add(const_node("up/bias", normal({4}, 4, 0.1f)));
+  add(make_node("out", "BiasAdd", {"up/conv2d_transpose", "up/bias"}, {{"T", AttrValue::of_type(DataType::kFloat)}}));
   return g;
 }
 
