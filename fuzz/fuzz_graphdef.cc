@@ -7,8 +7,6 @@
 
 #include "formats/tf/graphdef_reader.h"
 #include "fuzz_util.h"
-#include "graph/passes/fold_batch_norm.h"
-#include "graph/passes/pipeline.h"
 #include "quant/op_policy.h"
 #include "runtime/plan.h"
 
@@ -20,19 +18,9 @@ extern "C" int LLVMFuzzerInitialize(int*, char***) {
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   using namespace amct;
   auto g = tf::parse_graphdef(std::string(reinterpret_cast<const char*>(data), size), "fuzz.pb");
-  if (!g.ok()) {
-    fuzz::require_message(g.status());
-    return 0;
-  }
-  const std::vector<std::string> outs = fuzz::sink_nodes(*g);
-  Status st = graph::run_import_pipeline(*g, outs);
-  fuzz::require_message(st);
-  if (!st.is_ok()) return 0;
-  auto folded = graph::fold_batch_norm(*g, {});
-  if (!folded.ok()) {
-    fuzz::require_message(folded.status());
-    return 0;
-  }
+  const auto imported = fuzz::import_and_fold(g);
+  if (!imported) return 0;
+  const std::vector<std::string>& outs = *imported;
   (void)quant::find_quantizable_layers(*g);
   (void)quant::find_quantizable_layers_through_fake_quant(*g);
   auto plan = runtime::build_plan(*g, outs, {});

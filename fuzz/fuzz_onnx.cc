@@ -8,8 +8,6 @@
 
 #include "formats/onnx/onnx_reader.h"
 #include "fuzz_util.h"
-#include "graph/passes/fold_batch_norm.h"
-#include "graph/passes/pipeline.h"
 #include "runtime/instance.h"
 #include "runtime/plan.h"
 
@@ -21,19 +19,9 @@ extern "C" int LLVMFuzzerInitialize(int*, char***) {
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   using namespace amct;
   auto g = onnx_import::parse_onnx(std::string(reinterpret_cast<const char*>(data), size), "fuzz.onnx");
-  if (!g.ok()) {
-    fuzz::require_message(g.status());
-    return 0;
-  }
-  const std::vector<std::string> outs = fuzz::sink_nodes(*g);
-  Status st = graph::run_import_pipeline(*g, outs);
-  fuzz::require_message(st);
-  if (!st.is_ok()) return 0;
-  auto folded = graph::fold_batch_norm(*g, {});
-  if (!folded.ok()) {
-    fuzz::require_message(folded.status());
-    return 0;
-  }
+  const auto imported = fuzz::import_and_fold(g);
+  if (!imported) return 0;
+  const std::vector<std::string>& outs = *imported;
   auto plan = runtime::build_plan(*g, outs, {});
   if (!plan.ok()) {
     fuzz::require_message(plan.status());

@@ -7,6 +7,8 @@
 #include <set>
 
 #include "core/log.h"
+#include "graph/passes/fold_batch_norm.h"
+#include "graph/passes/pipeline.h"
 
 namespace amct::fuzz {
 
@@ -26,6 +28,25 @@ std::vector<std::string> sink_nodes(const graph::Graph& g, size_t max) {
   for (size_t i = 0; i < g.size() && out.size() < max; ++i)
     if (!read.count(g.node(i).name)) out.push_back(g.node(i).name);
   return out;
+}
+
+std::optional<std::vector<std::string>> import_and_fold(Expected<graph::Graph>& g) {
+  if (!g.ok()) {
+    require_message(g.status());
+    return std::nullopt;
+  }
+  std::vector<std::string> outs = sink_nodes(*g);
+  const Status st = graph::run_import_pipeline(*g, outs);
+  if (!st.is_ok()) {
+    require_message(st);
+    return std::nullopt;
+  }
+  auto folded = graph::fold_batch_norm(*g, {});
+  if (!folded.ok()) {
+    require_message(folded.status());
+    return std::nullopt;
+  }
+  return outs;
 }
 
 void require_message(const Status& s) {

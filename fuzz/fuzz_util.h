@@ -3,6 +3,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -22,6 +23,11 @@ void require_message(const Status& s);
 // Up to `max` nodes nothing reads: the outputs the graph targets ask the
 // import pipeline and the runtime plan for.
 std::vector<std::string> sink_nodes(const graph::Graph& g, size_t max = 4);
+
+// What amct does with a parsed model before planning it: the import pipeline
+// towards `sink_nodes`, then BatchNorm folding. Every refusal must carry a
+// message; returns the outputs asked for, or nothing where a stage refused.
+std::optional<std::vector<std::string>> import_and_fold(Expected<graph::Graph>& g);
 
 // A file whose contents are `bytes`, for readers that take a path: an
 // in-memory file (memfd) reached through /proc/self/fd, so no disk I/O.
