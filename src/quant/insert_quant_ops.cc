@@ -2,28 +2,18 @@
 
 #include <cmath>
 #include <limits>
+#include <set>
 
 #include "quant/quant_node_builders.h"
 
 namespace amct::quant {
 namespace {
 
-using graph::AttrValue;
 using graph::DataType;
 using graph::Node;
 using graph::Tensor;
 
 float round_half_even(float x) { return std::nearbyint(x); }  // default FE_TONEAREST
-
-// Shape of the scale constant so that it broadcasts over the weight tensor.
-graph::Shape scale_shape(const graph::Shape& w, WeightLayout layout, size_t count) {
-  if (count == 1) return {};
-  switch (layout) {
-    case WeightLayout::kDepthwise_HWCM: return {w[2], w[3]};
-    case WeightLayout::kConv2DBackpropInput_HWOI: return {w[2], 1};
-    default: return {static_cast<int64_t>(count)};
-  }
-}
 
 }  // namespace
 
@@ -52,72 +42,106 @@ Expected<Tensor> quantize_weights(const Tensor& w, WeightLayout layout, const st
   return q;
 }
 
+namespace {
+
+// Gives `node`'s name to `to` (a node not yet added) and renames `node` to
+// `node/accumulator`: used when a graph output must keep naming the float value.
+Status take_name(graph::Graph& g, const std::string& name, Node* to) {
+  Node moved = *g.find(name);
+  moved.name = g.unique_name(name + "/accumulator");
+  const std::string new_name = moved.name;
+  g.remove_nodes({name});
+  AMCT_RETURN_IF_ERROR(g.add_node(std::move(moved)));
+  for (auto& in : to->inputs)
+    if (in == name) in = new_name;
+  to->name = name;
+  return Status::ok();
+}
+
+// Activation quantizer on the layer's data input: integers v (see header).
+Status insert_act_quant(graph::Graph& g, const QuantizableLayer& layer, float scale_d, int offset_d,
+                        InsertedLayer* ins) {
+  Node* node = g.find(layer.name);
+  const std::string aq = layer.name + "/act_quant/";
+  const std::string in = node->inputs[static_cast<size_t>(layer.data_input_index)];
+  std::vector<Node> act = {
+      make_const(aq + "inv_scale", Tensor::scalar<float>(1.0f / scale_d)),
+      make_op(aq + "mul", "Mul", {in, aq + "inv_scale"}),
+      make_op(aq + "round", "Round", {aq + "mul"}),
+      make_const(aq + "clip_min", Tensor::scalar<float>(static_cast<float>(-128 - offset_d))),
+      make_const(aq + "clip_max", Tensor::scalar<float>(static_cast<float>(127 - offset_d))),
+      make_op(aq + "clip", "ClipByValue", {aq + "round", aq + "clip_min", aq + "clip_max"}),
+  };
+  std::string quantized = aq + "clip";
+  if (!layer.has_weights) {  // AvgPool averages the real values
+    act.push_back(make_const(aq + "scale", Tensor::scalar<float>(scale_d)));
+    act.push_back(make_op(aq + "dequant", "Mul", {aq + "clip", aq + "scale"}));
+    quantized = aq + "dequant";
+  }
+  node->inputs[static_cast<size_t>(layer.data_input_index)] = quantized;
+  return add_all(g, std::move(act), &ins->act_quant_nodes);
+}
+
+}  // namespace
+
 Expected<std::vector<InsertedLayer>> insert_quant_ops(graph::Graph& g, const std::vector<QuantizableLayer>& layers,
-                                                      const record::Record& rec) {
+                                                      const record::Record& rec,
+                                                      const std::set<std::string>& outputs) {
   std::vector<InsertedLayer> out;
   for (const QuantizableLayer& layer : layers) {
     const record::LayerRecord* r = rec.find(layer.name);
     if (r == nullptr) continue;
-    Node* node = g.find(layer.name);
-    if (node == nullptr) return error("record key '{}': no such node in the graph", layer.name);
+    if (g.find(layer.name) == nullptr) return error("record key '{}': no such node in the graph", layer.name);
     if (!r->scale_d || !r->offset_d) return error("record key '{}': missing scale_d/offset_d", layer.name);
     const float scale_d = *r->scale_d;
-    const int offset_d = *r->offset_d;
     InsertedLayer ins;
     ins.layer = layer.name;
     ins.op = layer.op;
-
-    // Activation quant-dequant on the data input.
-    const std::string aq = layer.name + "/act_quant/";
-    const std::string in = node->inputs[static_cast<size_t>(layer.data_input_index)];
-    std::vector<Node> act = {
-        make_const(aq + "inv_scale", Tensor::scalar<float>(1.0f / scale_d)),
-        make_op(aq + "mul", "Mul", {in, aq + "inv_scale"}),
-        make_op(aq + "round", "Round", {aq + "mul"}),
-        make_const(aq + "clip_min", Tensor::scalar<float>(static_cast<float>(-128 - offset_d))),
-        make_const(aq + "clip_max", Tensor::scalar<float>(static_cast<float>(127 - offset_d))),
-        make_op(aq + "clip", "ClipByValue", {aq + "round", aq + "clip_min", aq + "clip_max"}),
-        make_const(aq + "scale", Tensor::scalar<float>(scale_d)),
-        make_op(aq + "dequant", "Mul", {aq + "clip", aq + "scale"}),
-    };
-    node->inputs[static_cast<size_t>(layer.data_input_index)] = aq + "dequant";
-    AMCT_RETURN_IF_ERROR(add_all(g, std::move(act), &ins.act_quant_nodes));
-
-    if (layer.has_weights) {
-      const std::vector<float>& scale_w = r->scale_w;
-      AMCT_ASSIGN_OR_RETURN(QuantizedWeights q, quantize_layer_weights(g, layer, scale_w));
-      const std::string wq = layer.name + "/weight_quant/";
-      Tensor scales(DataType::kFloat, scale_shape(q.shape, layer.layout, scale_w.size()));
-      for (size_t c = 0; c < scale_w.size(); ++c) scales.data<float>()[c] = scale_w[c];
-      std::vector<Node> wn = {
-          make_const(wq + "int8_weights", q.int8),
-          make_cast(wq + "cast", wq + "int8_weights", DataType::kInt8),
-          make_const(wq + "scale", scales),
-          make_op(wq + "dequant", "Mul", {wq + "cast", wq + "scale"}),
-      };
-      ins.weight_node = layer.weight_node;
-      node = g.find(layer.name);
-      node->inputs[static_cast<size_t>(layer.weight_input_index)] = wq + "dequant";
-      AMCT_RETURN_IF_ERROR(add_all(g, std::move(wn), &ins.weight_quant_nodes));
-
-      if (Node* bias_add = find_bias_add(g, layer.name)) {
-        AMCT_ASSIGN_OR_RETURN(Tensor bq, quantize_bias_int32(g, *bias_add, layer.name, scale_d, scale_w));
-        const int64_t cout = bq.num_elements();
-        Tensor deq(DataType::kFloat, {cout});
-        for (int64_t c = 0; c < cout; ++c)
-          deq.data<float>()[c] = scale_d * (scale_w.size() == 1 ? scale_w[0] : scale_w[static_cast<size_t>(c)]);
-        const std::string bqn = layer.name + "/bias_quant/";
-        std::vector<Node> bn = {
-            make_const(bqn + "int32_bias", bq),
-            make_cast(bqn + "cast", bqn + "int32_bias", DataType::kInt32),
-            make_const(bqn + "deq_scale", deq),
-            make_op(bqn + "dequant", "Mul", {bqn + "cast", bqn + "deq_scale"}),
-        };
-        ins.bias_add = bias_add->name;
-        bias_add->inputs[1] = bqn + "dequant";
-        AMCT_RETURN_IF_ERROR(add_all(g, std::move(bn), &ins.bias_quant_nodes));
-      }
+    ins.float_output = layer.name;
+    AMCT_RETURN_IF_ERROR(insert_act_quant(g, layer, scale_d, *r->offset_d, &ins));
+    if (!layer.has_weights) {
+      out.push_back(std::move(ins));
+      continue;
     }
+
+    // Integer weights: the layer sums integer products, exactly.
+    const std::vector<float>& scale_w = r->scale_w;
+    AMCT_ASSIGN_OR_RETURN(QuantizedWeights q, quantize_layer_weights(g, layer, scale_w));
+    const std::string wq = layer.name + "/weight_quant/";
+    std::vector<Node> wn = {make_const(wq + "int8_weights", q.int8),
+                            make_cast(wq + "cast", wq + "int8_weights", DataType::kInt8)};
+    ins.weight_node = layer.weight_node;
+    g.find(layer.name)->inputs[static_cast<size_t>(layer.weight_input_index)] = wq + "cast";
+    AMCT_RETURN_IF_ERROR(add_all(g, std::move(wn), &ins.weight_quant_nodes));
+
+    // Bias on the accumulator grid, added to the integer sum.
+    std::string tail = layer.name;
+    if (Node* bias_add = find_bias_add(g, layer.name)) {
+      AMCT_ASSIGN_OR_RETURN(Tensor bq, quantize_bias_int32(g, *bias_add, layer.name, scale_d, scale_w));
+      const std::string bqn = layer.name + "/bias_quant/";
+      std::vector<Node> bn = {make_const(bqn + "int32_bias", bq),
+                              make_cast(bqn + "cast", bqn + "int32_bias", DataType::kInt32)};
+      ins.bias_add = bias_add->name;
+      bias_add->inputs[1] = bqn + "cast";
+      tail = bias_add->name;
+      AMCT_RETURN_IF_ERROR(add_all(g, std::move(bn), &ins.bias_quant_nodes));
+    }
+
+    // One multiply by scale_d * scale_w[c] turns the sum into the real value.
+    const std::string dq = layer.name + "/dequant/";
+    Tensor sw(DataType::kFloat, scale_w.size() == 1 ? graph::Shape{} : graph::Shape{static_cast<int64_t>(scale_w.size())});
+    for (size_t c = 0; c < scale_w.size(); ++c) sw.data<float>()[c] = scale_w[c];
+    Node mul = make_op(dq + "mul", "Mul", {tail, dq + "deq_scale"});
+    std::vector<Node> dn = {make_const(dq + "scale_d", Tensor::scalar<float>(scale_d)), make_const(dq + "scale_w", sw),
+                            make_op(dq + "deq_scale", "Mul", {dq + "scale_d", dq + "scale_w"})};
+    if (outputs.count(tail)) {
+      AMCT_RETURN_IF_ERROR(take_name(g, tail, &mul));
+    } else {
+      g.replace_input(graph::TensorRef{tail, 0}, graph::TensorRef{mul.name, 0});
+    }
+    ins.float_output = mul.name;
+    dn.push_back(std::move(mul));
+    AMCT_RETURN_IF_ERROR(add_all(g, std::move(dn), &ins.dequant_nodes));
     out.push_back(std::move(ins));
   }
   return out;

@@ -1,12 +1,18 @@
 // Rewrites a (BN-folded) float graph into amct's standard-TF quantized form
-// (SPEC A3), layer by layer from a record:
-//   activation: x -> Mul(1/scale_d) -> Round -> ClipByValue(-128-off, 127-off) -> Mul(scale_d)
-//   weights:    Const int8 -> Cast(float) -> Mul(scale_w per output channel)
-//   bias:       Const int32 -> Cast(float) -> Mul(scale_d * scale_w)
-// Only standard TF ops, so stock TensorFlow runs it; amct's INT8 runtime
-// recognises the same pattern.
+// (SPEC A3, docs/QUANTIZED_MODEL.md), layer by layer from a record. The layer
+// itself computes on integers, as the INT8 runtime does:
+//   activation: x -> Mul(1/scale_d) -> Round -> ClipByValue(-128-off, 127-off)      integers v
+//   weights:    Const int8 -> Cast(float)                                           integers w
+//   layer:      Conv2D(v, w) [-> BiasAdd(Const int32 -> Cast(float))]               integer sum
+//   dequant:    -> Mul(deq_scale = Mul(Const scale_d, Const scale_w[c]))             real value
+// Sums of integers are exact in float (below 2^24), so TF, amct's fp32 runtime
+// and its INT8 kernels compute the same bits: the only roundings are the
+// dequant multiply and the next quantizer's, and all three do those alike.
+// AvgPool (no weights) keeps a dequantizing Mul(scale_d) after the clip.
+// Only standard TF ops, so stock TensorFlow runs it.
 #pragma once
 
+#include <set>
 #include <string>
 #include <vector>
 
@@ -24,11 +30,17 @@ struct InsertedLayer {
   std::vector<std::string> act_quant_nodes;
   std::vector<std::string> weight_quant_nodes;
   std::vector<std::string> bias_quant_nodes;
+  std::vector<std::string> dequant_nodes;  // scale_d, scale_w, deq_scale, mul
+  std::string float_output;               // node holding the layer's real-valued result
 };
 
-// Quantizes every layer of `layers` that has an entry in `rec`; others stay float.
+// Quantizes every layer of `layers` that has an entry in `rec`; others stay
+// float. Readers of a layer (or of its BiasAdd) then read the dequant Mul. A
+// layer or BiasAdd named in `outputs` is renamed NAME/accumulator and the Mul
+// takes its name, so the graph's outputs keep their names and meaning.
 Expected<std::vector<InsertedLayer>> insert_quant_ops(graph::Graph& g, const std::vector<QuantizableLayer>& layers,
-                                                      const record::Record& rec);
+                                                      const record::Record& rec,
+                                                      const std::set<std::string>& outputs = {});
 
 // Symmetric int8 weights: clamp(round_half_even(w / scale_w[c]), -128, 127).
 Expected<graph::Tensor> quantize_weights(const graph::Tensor& w, WeightLayout layout,

@@ -124,7 +124,8 @@ Status correct_one(graph::Graph& g, const graph::Graph& float_graph, const quant
   if (!plan.bias && !plan.rounding) return Status::ok();
   const record::LayerRecord* r = rec.find(l.name);
 
-  // The layer's input in the quantized model as corrected so far.
+  // The layer's input in the quantized model as corrected so far (the
+  // quantizer's integers, scaled by scale_d below).
   graph::Graph quantized = g;
   AMCT_ASSIGN_OR_RETURN(auto inserted,
                         quant::insert_quant_ops(quantized, quant::find_quantizable_layers(quantized), rec));
@@ -143,7 +144,10 @@ Status correct_one(graph::Graph& g, const graph::Graph& float_graph, const quant
   std::unique_ptr<quant::PatchStats> stats;
   int64_t first_image = 0;
   for (const graph::Tensor& batch : batches) {
-    AMCT_ASSIGN_OR_RETURN(graph::Tensor xq, quantized_run.run(batch));
+    AMCT_ASSIGN_OR_RETURN(graph::Tensor xq_int, quantized_run.run(batch));
+    // The quantizer yields integers; the statistics compare real values.
+    graph::Tensor xq = xq_int.clone();
+    for (int64_t i = 0; i < xq.num_elements(); ++i) xq.data<float>()[i] *= *r->scale_d;
     AMCT_ASSIGN_OR_RETURN(graph::Tensor xf, float_run.run(batch));
     if (!stats) {
       AMCT_ASSIGN_OR_RETURN(quant::PatchGeometry geo, patch_geometry(*g.find(l.name), xf.shape(), weights.shape()));

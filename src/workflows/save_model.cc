@@ -64,7 +64,7 @@ Expected<QuantizedModel> quantize_graph(graph::Graph g, const std::vector<std::s
   const auto layers = quant::find_quantizable_layers(g);
   AMCT_RETURN_IF_ERROR(check_record_against_graph(rec, g, layers, record_path));
   AMCT_ASSIGN_OR_RETURN(auto inserted, target == SaveTarget::kAscend ? quant::insert_ascend_ops(g, layers, rec)
-                                                                     : quant::insert_quant_ops(g, layers, rec));
+                                                                     : quant::insert_quant_ops(g, layers, rec, {outputs.begin(), outputs.end()}));
   AMCT_RETURN_IF_ERROR(graph::prune_dead(g, outputs));
   AMCT_RETURN_IF_ERROR(graph::topo_sort(g));
 
@@ -83,6 +83,7 @@ Expected<QuantizedModel> quantize_graph(graph::Graph g, const std::vector<std::s
     e.act_quant_nodes = ins.act_quant_nodes;
     e.weight_quant_nodes = ins.weight_quant_nodes;
     e.bias_quant_nodes = ins.bias_quant_nodes;
+    e.dequant_nodes = ins.dequant_nodes;
     for (const auto& f : folded)
       if (f.conv == ins.layer) e.fused_nodes = f.removed_nodes;
     const record::LayerRecord* r = rec.find(ins.layer);

@@ -110,8 +110,9 @@ std::pair<double, double> relative_errors(const Tensor& a, const Tensor& b) {
   return {std::sqrt(sq_diff / sq_ref), max_diff / max_ref};
 }
 
-// The float weights the saved model feeds `layer` (its int8 chain folded at
-// import) are within half a step of the original, per output channel (dim 2).
+// The weights the saved model feeds `layer` (its int8 chain folded at import)
+// are integers k with k * step within half a step of the original, per output
+// channel (dim 2): the layer sums integers and is dequantized after.
 void expect_weights_on_channel_grid(const graph::Graph& quantized, const Tensor& original,
                                     const std::vector<float>& scale_w) {
   const Node* up = quantized.find("up/conv2d_transpose");
@@ -125,10 +126,9 @@ void expect_weights_on_channel_grid(const graph::Graph& quantized, const Tensor&
   ASSERT_EQ(static_cast<int64_t>(scale_w.size()), channels);
   for (int64_t i = 0; i < q.num_elements(); ++i) {
     const float step = scale_w[static_cast<size_t>((i / inner) % channels)];
-    const float got = q.data<float>()[i], want = original.data<float>()[i];
-    ASSERT_LE(std::fabs(got - want), 0.5f * step * 1.001f) << i;
-    // On the grid: an integer multiple of its channel's step.
-    ASSERT_NEAR(got / step, std::round(got / step), 1e-3) << i;
+    const float k = q.data<float>()[i], want = original.data<float>()[i];
+    ASSERT_EQ(k, std::round(k)) << i;
+    ASSERT_LE(std::fabs(k * step - want), 0.5f * step * 1.001f) << i;
   }
 }
 

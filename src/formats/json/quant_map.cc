@@ -27,6 +27,7 @@ std::string to_json_string(const QuantMap& m) {
     e["act_quant_nodes"] = l.act_quant_nodes;
     e["weight_quant_nodes"] = l.weight_quant_nodes;
     e["bias_quant_nodes"] = l.bias_quant_nodes;
+    e["dequant_nodes"] = l.dequant_nodes;
     e["scale_d"] = l.scale_d;
     e["offset_d"] = l.offset_d;
     e["num_scale_w"] = l.num_scale_w;
@@ -60,6 +61,7 @@ Expected<QuantMap> read_quant_map(const std::string& path) {
       l.act_quant_nodes = e.value("act_quant_nodes", std::vector<std::string>{});
       l.weight_quant_nodes = e.value("weight_quant_nodes", std::vector<std::string>{});
       l.bias_quant_nodes = e.value("bias_quant_nodes", std::vector<std::string>{});
+      l.dequant_nodes = e.value("dequant_nodes", std::vector<std::string>{});
       l.scale_d = e.value("scale_d", 0.0f);
       l.offset_d = e.value("offset_d", 0);
       l.num_scale_w = e.value("num_scale_w", size_t{0});

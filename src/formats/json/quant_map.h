@@ -17,6 +17,7 @@ struct LayerEntry {
   std::vector<std::string> act_quant_nodes;
   std::vector<std::string> weight_quant_nodes;
   std::vector<std::string> bias_quant_nodes;
+  std::vector<std::string> dequant_nodes;  // the Mul by scale_d * scale_w after the layer
   std::vector<std::string> fused_nodes;  // folded BatchNorm nodes, removed from the graph
   float scale_d = 0.0f;
   int offset_d = 0;

@@ -13,6 +13,7 @@
 #include "core/atomic_write.h"
 #include "formats/onnx/convert_context.h"
 #include "formats/onnx/onnx_tensor.h"
+#include "graph/passes/dequantize_operands.h"
 
 namespace amct::onnx_export {
 namespace {
@@ -158,9 +159,13 @@ Status check_model(const onnx::ModelProto& model) {
 
 }  // namespace
 
-Expected<onnx::ModelProto> build_onnx_model(const graph::Graph& g, const ExportOptions& opts) {
+Expected<onnx::ModelProto> build_onnx_model(const graph::Graph& input, const ExportOptions& opts) {
   if (opts.opset < kMinOpset || opts.opset > kMaxOpset)
     return error("ONNX opset {} is not supported (use {}..{})", opts.opset, kMinOpset, kMaxOpset);
+  // QDQ needs each factor next to the operand it scales: put amct's integer
+  // layers in that (equivalent) form first.
+  graph::Graph g = input;
+  AMCT_RETURN_IF_ERROR(graph::dequantize_operands(g).status());
   AMCT_ASSIGN_OR_RETURN(const std::vector<std::string> outputs, resolve_outputs(g, opts));
   const auto consumers = count_consumers(g);
   AMCT_ASSIGN_OR_RETURN(const std::vector<Planned> order, plan(g, outputs, consumers));

@@ -5,6 +5,8 @@
 #include <optional>
 #include <tuple>
 
+#include "graph/passes/dequantize_operands.h"
+
 namespace amct::runtime {
 namespace {
 
@@ -166,6 +168,19 @@ class Lowerer {
   Lowerer(Graph& g, const LowerOptions& opts) : g_(g), opts_(opts) {}
 
   Expected<LowerReport> run() {
+    // Integer-form layers (what amct writes now) are first put in the
+    // dequantized-operand form this lowering reads; declined ones keep their
+    // exact integer simulation.
+    auto lowerable = [this](const std::string& name) {
+      const Node* n = g_.find(name);
+      return n != nullptr && lowered_op(n->op) != nullptr;
+    };
+    AMCT_ASSIGN_OR_RETURN(graph::DequantizeOperandsResult dq,
+                          graph::dequantize_operands(g_, [&](const std::string& name) {
+                            return lowerable(name) && (!opts_.select || opts_.select(name));
+                          }));
+    for (const std::string& name : dq.not_selected)
+      if (lowerable(name)) report_.not_selected.push_back(name);
     std::vector<std::string> layers;
     for (size_t i = 0; i < g_.size(); ++i)
       if (lowered_op(g_.node(i).op)) layers.push_back(g_.node(i).name);
@@ -177,7 +192,8 @@ class Lowerer {
       if (n.op != "Conv2DBackpropInput" || n.num_data_inputs() < 3) continue;
       bool seen = false;
       (void)match_act(g_, n.data_input(2), &seen);
-      if (seen) report_.unmatched.push_back(n.name + ": no INT8 kernel for Conv2DBackpropInput (runs as its simulation)");
+      const Node* in = producer(g_, n.data_input(2));
+      if (seen || (in != nullptr && in->op == "ClipByValue")) report_.unmatched.push_back(n.name + ": no INT8 kernel for Conv2DBackpropInput (runs as its simulation)");
     }
     return std::move(report_);
   }

@@ -1,5 +1,7 @@
 // Recognizes amct's quantized layers in a TF graph (docs/QUANTIZED_MODEL.md)
-// by their ops and constants, and rewrites each into one INT8 node:
+// by their ops and constants, and rewrites each into one INT8 node. Layers in
+// the integer form amct writes are first rewritten by
+// graph::dequantize_operands into the form below (that of earlier amct models):
 //
 //   x -> Mul(inv_scale) -> Round -> ClipByValue(-128-off, 127-off) -> Mul(scale)   act_quant
 //   Const int8 -> Cast -> Mul(scale_w)                                            weight_quant

@@ -36,7 +36,7 @@ Status build_probe(const graph::Graph& folded, const record::Record& rec, int ra
   runtime::SessionOptions opts;
   opts.num_threads = threads;
   AMCT_ASSIGN_OR_RETURN(p->float_net, runtime::Session::create(g, {p->layer->name}, opts));
-  AMCT_ASSIGN_OR_RETURN(p->quant_net, runtime::Session::create(q, {p->layer->name}, opts));
+  AMCT_ASSIGN_OR_RETURN(p->quant_net, runtime::Session::create(q, {inserted[0].float_output}, opts));
   return Status::ok();
 }
 
