@@ -124,12 +124,24 @@ Expected<std::string> dequantize_weight(Context& ctx, const WeightDequant& wd, c
   return out;
 }
 
-Expected<std::string> bias_initializer(Context& ctx, const Node& n, const FloatBias* bias, int64_t cout) {
+Expected<std::string> bias_initializer(Context& ctx, const Node& n, const FloatBias* bias, int64_t cout,
+                                       bool quantized_weights) {
   if (bias == nullptr) return std::string();
   const Tensor& t = bias->value;
   if (t.dtype() != DataType::kFloat || t.rank() != 1 || t.dim(0) != cout)
     return error("{}: bias '{}' has shape {}, expected [{}]", n.describe(), bias->name, graph::shape_str(t.shape()), cout);
-  return ctx.b.add_tf_initializer(bias->name, t);
+  if (!quantized_weights || !bias->int32) return ctx.b.add_tf_initializer(bias->name, t);
+  // int32 bias -> DequantizeLinear(scale = scale_d * scale_w[c], axis 0): equal
+  // to the float bias above, and what ORT needs to fuse the layer into integers.
+  Tensor scale(DataType::kFloat, {cout});
+  const bool per_tensor = bias->deq_scale.num_elements() == 1;
+  for (int64_t c = 0; c < cout; ++c) scale.data<float>()[c] = bias->deq_scale.data<float>()[per_tensor ? 0 : c];
+  AMCT_ASSIGN_OR_RETURN(const std::string q, ctx.b.add_initializer(bias->name + "/int32", bias->int32->reshaped({cout})));
+  AMCT_ASSIGN_OR_RETURN(const std::string s, ctx.b.add_initializer(bias->name + "/scale", scale));
+  const std::string out = ctx.b.fresh(bias->name + "/dequantized");
+  onnx::NodeProto* dq = ctx.b.add_node("DequantizeLinear", bias->name + "/DequantizeLinear", {q, s}, {out});
+  set_attr(dq, "axis", int64_t{0});
+  return out;
 }
 
 }  // namespace
@@ -188,7 +200,7 @@ Status convert_conv(Context& ctx, const Node& n, const FloatBias* bias, const st
   } else {
     AMCT_ASSIGN_OR_RETURN(weight, ctx.b.add_tf_initializer(producer(ctx.graph, n.data_input(1))->name, w_onnx));
   }
-  AMCT_ASSIGN_OR_RETURN(const std::string b, bias_initializer(ctx, n, bias, cout));
+  AMCT_ASSIGN_OR_RETURN(const std::string b, bias_initializer(ctx, n, bias, cout, wd.has_value()));
   AMCT_ASSIGN_OR_RETURN(const std::string in, ctx.b.nchw(*x));
   std::vector<std::string> inputs{in, weight};
   if (!b.empty()) inputs.push_back(b);
@@ -255,7 +267,7 @@ Status convert_matmul(Context& ctx, const Node& n, const FloatBias* bias, const 
     AMCT_ASSIGN_OR_RETURN(bname, ctx.b.plain(*bv));
   }
   AMCT_ASSIGN_OR_RETURN(const std::string an, ctx.b.plain(*a));
-  AMCT_ASSIGN_OR_RETURN(const std::string c, bias_initializer(ctx, n, bias, cols));
+  AMCT_ASSIGN_OR_RETURN(const std::string c, bias_initializer(ctx, n, bias, cols, wd.has_value()));
   const std::string out = ctx.new_result(result_name, DataType::kFloat, {m, cols}, false);
   std::vector<std::string> inputs{an, bname};
   if (!c.empty()) inputs.push_back(c);

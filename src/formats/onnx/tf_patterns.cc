@@ -126,7 +126,7 @@ Expected<std::optional<WeightDequant>> match_weight_dequant(const graph::Graph& 
 Expected<std::optional<FloatBias>> float_bias(const graph::Graph& g, const graph::TensorRef& ref) {
   if (auto c = const_value(g, ref)) {
     if (c->dtype() != graph::DataType::kFloat) return std::optional<FloatBias>();
-    return std::optional<FloatBias>(FloatBias{producer(g, ref)->name, std::move(*c)});
+    return std::optional<FloatBias>(FloatBias{producer(g, ref)->name, std::move(*c), std::nullopt, graph::Tensor()});
   }
   AMCT_ASSIGN_OR_RETURN(const std::optional<WeightDequant> dq, match_dequant(g, ref, graph::DataType::kInt32, "bias scale"));
   if (!dq || (dq->scale.num_elements() != 1 && dq->scale.num_elements() != dq->q.num_elements()))
@@ -136,7 +136,7 @@ Expected<std::optional<FloatBias>> float_bias(const graph::Graph& g, const graph
   for (int64_t i = 0; i < value.num_elements(); ++i)  // float32 product, as TF's Mul computes it
     value.data<float>()[i] =
         static_cast<float>(dq->q.data<int32_t>()[i]) * dq->scale.data<float>()[per_tensor ? 0 : i];
-  return std::optional<FloatBias>(FloatBias{producer(g, ref)->name, std::move(value)});
+  return std::optional<FloatBias>(FloatBias{producer(g, ref)->name, std::move(value), dq->q, dq->scale});
 }
 
 Expected<std::optional<BiasFusion>> match_bias_fusion(const graph::Graph& g, const graph::Node& bias_add,

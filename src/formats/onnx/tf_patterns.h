@@ -49,6 +49,11 @@ Expected<std::optional<WeightDequant>> match_weight_dequant(const graph::Graph& 
 struct FloatBias {
   std::string name;
   graph::Tensor value;
+  // amct's int32 bias and its deq_scale ([C] or one value), when it was one:
+  // a layer with DQ weights exports it as DequantizeLinear(int32), the form
+  // ONNX Runtime fuses into an integer QLinearConv / QGemm.
+  std::optional<graph::Tensor> int32;
+  graph::Tensor deq_scale;
 };
 Expected<std::optional<FloatBias>> float_bias(const graph::Graph& g, const graph::TensorRef& ref);
 

@@ -111,8 +111,10 @@ TEST(OnnxWriter, QuantizedConvBecomesQdq) {
   EXPECT_EQ(testing::ints(*out, "perm"), (std::vector<int64_t>{0, 2, 3, 1}));
 }
 
-TEST(OnnxWriter, Int32BiasChainBecomesTheConvFloatBias) {
+TEST(OnnxWriter, Int32BiasChainBecomesADequantizedInt32Bias) {
   // amct writes the bias on the int32 accumulator grid: Const int32 -> Cast -> Mul(deq_scale).
+  // With DQ weights it stays int32 behind a DequantizeLinear, which ORT's QDQ
+  // fusion needs to turn the Conv into an integer QLinearConv.
   TinyGraph t = quantized_conv_graph();
   t.constant("conv/bias_quant/int32_bias", Tensor::from_vector<int32_t>({3}, {2500, -1250, 1667}));
   graph::Node& cast = t.add("conv/bias_quant/cast", "Cast", {"conv/bias_quant/int32_bias"});
@@ -123,17 +125,26 @@ TEST(OnnxWriter, Int32BiasChainBecomesTheConvFloatBias) {
   t.g.find("conv/BiasAdd")->inputs[1] = "conv/bias_quant/dequant";
   auto m = build_onnx_model(t.g, {13, {"conv/Relu6"}});
   ASSERT_TRUE(m.ok()) << m.status().message();
-  EXPECT_EQ(testing::op_types(*m), (std::vector<std::string>{"Transpose", "QuantizeLinear", "DequantizeLinear",
-                                                             "DequantizeLinear", "Conv", "Clip", "Transpose"}));
+  EXPECT_EQ(testing::op_types(*m),
+            (std::vector<std::string>{"Transpose", "QuantizeLinear", "DequantizeLinear", "DequantizeLinear",
+                                      "DequantizeLinear", "Conv", "Clip", "Transpose"}));
   const onnx::NodeProto* conv = testing::node_named(*m, "conv/Conv2D");
   ASSERT_NE(conv, nullptr);
   ASSERT_EQ(conv->input_size(), 3);
-  EXPECT_EQ(conv->input(2), "conv/bias_quant/dequant");
-  const onnx::TensorProto* bias = testing::initializer(*m, conv->input(2));
-  ASSERT_NE(bias, nullptr);
-  EXPECT_EQ(bias->data_type(), onnx::TensorProto::FLOAT);
-  EXPECT_EQ(testing::values<float>(*bias),
-            (std::vector<float>{2500.0f * 0.0002f, -1250.0f * 0.0004f, 1667.0f * 0.0006f}));
+  const onnx::NodeProto* dq = testing::producer_of(*m, conv->input(2));
+  ASSERT_NE(dq, nullptr);
+  EXPECT_EQ(dq->op_type(), "DequantizeLinear");
+  ASSERT_EQ(dq->input_size(), 2);
+  const onnx::TensorProto* q = testing::initializer(*m, dq->input(0));
+  const onnx::TensorProto* s = testing::initializer(*m, dq->input(1));
+  ASSERT_NE(q, nullptr);
+  ASSERT_NE(s, nullptr);
+  EXPECT_EQ(q->data_type(), onnx::TensorProto::INT32);
+  EXPECT_EQ(testing::values<int32_t>(*q), (std::vector<int32_t>{2500, -1250, 1667}));
+  EXPECT_EQ(testing::values<float>(*s), (std::vector<float>{0.0002f, 0.0004f, 0.0006f}));
+  const onnx::AttributeProto* axis = testing::attr(*dq, "axis");
+  ASSERT_NE(axis, nullptr);
+  EXPECT_EQ(axis->i(), 0);
 }
 
 TEST(OnnxWriter, DepthwiseWeightScaleIsFlattenedPerChannel) {
