@@ -9,6 +9,8 @@ Status ConvKernel::infer(const Inputs& in, const Outputs& out) const {
     return error("input {} and filter {} must be float32", describe(*in[0]), describe(*in[1]));
   AMCT_ASSIGN_OR_RETURN(ConvGeometry g, conv_geometry(spec_, in[0]->shape, in[1]->shape));
   AMCT_RETURN_IF_ERROR(set_output(out[0], DataType::kFloat, {g.n, g.oh, g.ow, g.oc}));
+  if (!spec_.channel_scale.empty() && spec_.channel_scale.num_elements() != g.oc)
+    return error("fused channel scale has {} values for {} output channels", spec_.channel_scale.num_elements(), g.oc);
   if (spec_.sum && (in[2]->dtype != DataType::kFloat || in[2]->shape != out[0]->shape))
     return error("fused residual {} does not match the convolution output {}", describe(*in[2]),
                  describe(*out[0]));

@@ -21,9 +21,11 @@ struct ConvSpec {
   int64_t dilation_h = 1, dilation_w = 1;
   PaddingMode padding = PaddingMode::kValid;
   int64_t explicit_pads[4] = {0, 0, 0, 0};  // top, bottom, left, right
-  // Post-ops set by fusion, applied in this order: + bias, + input 2 (the
-  // residual, "sum"), then the elementwise ops. TF computes the same sequence op by op.
-  graph::Tensor bias;  // float32 [OC]; empty when none
+  // Post-ops set by fusion, applied in this order: + bias, x channel_scale,
+  // + input 2 (the residual, "sum"), then the elementwise ops. TF computes
+  // the same sequence op by op.
+  graph::Tensor bias;           // float32 [OC]; empty when none
+  graph::Tensor channel_scale;  // float32 [OC] (amct's dequant Mul); empty when none
   bool sum = false;
   std::vector<EltwiseOp> eltwise;
 };

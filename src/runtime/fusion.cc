@@ -13,6 +13,7 @@ bool is_add(const std::string& op) { return op == "Add" || op == "AddV2"; }
 // What a chain collected past its head.
 struct PostOps {
   graph::Tensor bias;
+  graph::Tensor channel_scale;  // a Mul by a [OC] constant after the bias (convolutions)
   int residual = -1;  // value id
   std::vector<EltwiseOp> eltwise;
   std::vector<size_t> absorbed;  // step indices, in order
@@ -105,6 +106,10 @@ class Fuser {
       } else if (stage == 0 && is_add(s.op) && is_bias_vector(const_of(other))) {
         post.bias = *const_of(other);
         stage = 1;
+      } else if (conv && stage <= 1 && s.op == "Mul" && post.channel_scale.empty() &&
+                 is_bias_vector(const_of(other))) {
+        post.channel_scale = *const_of(other);  // amct's dequant: after the bias, before a residual
+        stage = 1;
       } else if (conv && stage <= 1 && is_add(s.op) && other >= 0 && other != cur && !const_of(other)) {
         post.residual = other;
         stage = 2;
@@ -126,6 +131,7 @@ class Fuser {
     if (conv) {
       ConvSpec spec = static_cast<const ConvKernel&>(*h.kernel).spec();
       spec.bias = post.bias;
+      spec.channel_scale = post.channel_scale;
       spec.sum = post.residual >= 0;
       spec.eltwise = post.eltwise;
       if (spec.sum) fused.inputs.push_back(post.residual);

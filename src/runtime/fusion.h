@@ -1,5 +1,5 @@
 // Merges op chains into one oneDNN step with post-ops:
-//   Conv2D | DepthwiseConv2dNative  [-> BiasAdd(const) | Add(const [OC])]
+//   Conv2D | DepthwiseConv2dNative  [-> BiasAdd(const) | Add(const [OC])]  [-> Mul(const [OC])]
 //                                   [-> Add/AddV2(residual)]  [-> elementwise]*
 //   MatMul [-> BiasAdd(const) | Add(const [N])] [-> elementwise]*
 // where elementwise is Relu, Relu6, Round, or Mul/Add/Sub/ClipByValue with

@@ -1,7 +1,7 @@
 // fp32 Conv2D / depthwise convolution on oneDNN. Activations stay NHWC; the
 // primitive picks its weight format (format_tag::any) and constant weights are
 // reordered once per format. Bias, residual add (sum) and ReLU/ReLU6 run as
-// post-ops in TF's order.
+// post-ops in TF's order; amct's per-channel dequant Mul as a binary post-op.
 #include <cstring>
 #include <unordered_map>
 
@@ -20,7 +20,7 @@ constexpr auto kF32 = memory::data_type::f32;
 class ConvExec : public Exec {
  public:
   dnnl::convolution_forward prim;
-  memory src, weights, bias, dst;
+  memory src, weights, bias, dst, channel_scale;
   bool sum = false;
   // Non-constant filter: reordered from the user's buffer on every run.
   bool runtime_weights = false;
@@ -80,6 +80,9 @@ class OnednnConvF32 : public ConvKernel {
         : dnnl::convolution_forward::desc(dnnl::prop_kind::forward_inference, dnnl::algorithm::convolution_direct,
                                           src_md, any_w_md, dst_md, strides, dilates, pad_l, pad_r);
     dnnl::post_ops ops;
+    const bool scaled = !spec_.channel_scale.empty();
+    const memory::desc scale_md({1, g.oc, 1, 1}, kF32, Tag::abcd);
+    if (scaled) ops.append_binary(dnnl::algorithm::binary_mul, scale_md);  // post-op 0 (size checked by infer)
     if (spec_.sum) ops.append_sum(1.0f);
     const size_t fused = onednn::fusable_prefix(spec_.eltwise);
     onednn::append_eltwise_ops(spec_.eltwise, fused, &ops);
@@ -90,8 +93,9 @@ class OnednnConvF32 : public ConvKernel {
     try {
       pd = dnnl::convolution_forward::primitive_desc(desc, attr, engine);
     } catch (const dnnl::error&) {
-      // An implementation without these eltwise post-ops: a loop applies them afterwards.
-      if (spec_.eltwise.empty()) throw;
+      // An implementation without these eltwise post-ops: a loop applies them
+      // afterwards (not possible with a channel scale before the residual).
+      if (spec_.eltwise.empty() || scaled) throw;
       dnnl::post_ops sum_only;
       if (spec_.sum) sum_only.append_sum(1.0f);
       dnnl::primitive_attr plain;
@@ -114,6 +118,10 @@ class OnednnConvF32 : public ConvKernel {
     }
     exec->args = {{DNNL_ARG_SRC, exec->src}, {DNNL_ARG_WEIGHTS, exec->weights}, {DNNL_ARG_DST, exec->dst}};
     if (has_bias) exec->args[DNNL_ARG_BIAS] = exec->bias;
+    if (scaled) {
+      exec->channel_scale = memory(scale_md, engine, const_cast<void*>(spec_.channel_scale.raw()));
+      exec->args[DNNL_ARG_ATTR_MULTIPLE_POST_OP(0) | DNNL_ARG_SRC_1] = exec->channel_scale;
+    }
   }
 
   onednn::PackedWeights packed_;

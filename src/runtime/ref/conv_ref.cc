@@ -16,6 +16,7 @@ void conv2d(const ConvSpec& spec, const ConvGeometry& g, const float* x, const f
   const int64_t oc_per_group = g.oc / g.groups;
   const int64_t ic_per_group = g.ic / g.groups;
   const float* bias = spec.bias.empty() ? nullptr : spec.bias.data<float>();
+  const float* scale = spec.channel_scale.empty() ? nullptr : spec.channel_scale.data<float>();
 #pragma omp parallel for collapse(2)
   for (int64_t n = 0; n < g.n; ++n) {
     for (int64_t oh = 0; oh < g.oh; ++oh) {
@@ -42,6 +43,7 @@ void conv2d(const ConvSpec& spec, const ConvGeometry& g, const float* x, const f
           const int64_t o = ((n * g.oh + oh) * g.ow + ow) * g.oc + oc;
           float v = static_cast<float>(acc);
           if (bias) v += bias[oc];
+          if (scale) v *= scale[oc];
           if (residual) v += residual[o];
           y[o] = apply_all(v, spec.eltwise);
         }

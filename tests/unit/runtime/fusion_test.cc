@@ -4,6 +4,8 @@
 
 #include <gtest/gtest.h>
 
+#include <cmath>
+
 #include "unit/runtime/runtime_test_util.h"
 
 namespace amct::runtime {
@@ -180,6 +182,54 @@ TEST(Fusion, QuantizeDequantizeChainBecomesPostOps) {
                      conv("c", "Conv2D", "x", "w"), const_node("lo", floats({}, {1})), const_node("hi", floats({}, {-1})),
                      make_node("clip", "ClipByValue", {"c", "lo", "hi"})});
   EXPECT_EQ(steps_of(bad, {"clip"}, {}), (std::vector<std::string>{"node 'c' (Conv2D)", "node 'clip' (ClipByValue)"}));
+}
+
+// amct's integer layers: conv of integers + int bias, then Mul by a per-channel
+// dequant scale, the residual and ReLU6. Integer sums are exact, so fused,
+// unfused and reference runs must agree bit for bit, on both conv kinds.
+Tensor integers(Shape shape, uint32_t seed, int lo, int hi) {
+  Tensor t = random_floats(std::move(shape), seed, static_cast<float>(lo), static_cast<float>(hi));
+  for (int64_t i = 0; i < t.num_elements(); ++i) t.data<float>()[i] = std::round(t.data<float>()[i]);
+  return t;
+}
+
+TEST(Fusion, PerChannelDequantMulBecomesAPostOpAndStaysExact) {
+  for (const std::string op : {"Conv2D", "DepthwiseConv2dNative"}) {
+    const bool dw = op == "DepthwiseConv2dNative";
+    Graph g = build({placeholder("x", {-1, 6, 6, 8}), placeholder("r", {-1, 6, 6, 8}),
+                     const_node("w", integers(dw ? Shape{3, 3, 8, 1} : Shape{3, 3, 8, 8}, 1, -127, 127)),
+                     const_node("b", integers({8}, 2, -3000, 3000)),
+                     const_node("deq", random_floats({8}, 3, 1e-4f, 3e-3f)),
+                     conv("conv", op, "x", "w"), make_node("bias", "BiasAdd", {"conv", "b"}),
+                     make_node("dequant", "Mul", {"bias", "deq"}), make_node("add", "AddV2", {"dequant", "r"}),
+                     make_node("relu", "Relu6", {"add"})});
+    const std::string fused_step = "node 'conv' (" + op + "+BiasAdd+Mul+AddV2+Relu6)";
+    EXPECT_EQ(steps_of(g, {"relu"}, {}), std::vector<std::string>{fused_step});
+    SessionOptions off, ref;
+    off.enable_fusion = false;
+    ref.reference_kernels = true;
+    for (int64_t n : {1, 2}) {
+      const Feeds f = {{"x", integers({n, 6, 6, 8}, 4, -128, 127)}, {"r", random_floats({n, 6, 6, 8}, 5, -2.0f, 2.0f)}};
+      const auto fused = run(g, {"relu"}, f), plain = run(g, {"relu"}, f, off), reference = run(g, {"relu"}, f, ref);
+      ASSERT_EQ(fused.size(), 1u);
+      ASSERT_EQ(plain.size(), 1u);
+      ASSERT_EQ(reference.size(), 1u);
+      EXPECT_EQ(max_abs_diff(fused[0], plain[0]), 0.0f) << op << " n=" << n;
+      EXPECT_EQ(max_abs_diff(fused[0], reference[0]), 0.0f) << op << " n=" << n;
+      EXPECT_GT(max_abs_diff(fused[0], Tensor(DataType::kFloat, fused[0].shape())), 0.5f);  // not all zero
+    }
+  }
+}
+
+TEST(Fusion, ChannelScaleOfTheWrongLengthIsAnError) {
+  // A [5] scale on 8 channels cannot be a per-channel post-op: the fused
+  // kernel refuses it and the unfused Mul reports the broadcast error.
+  Graph g = build({placeholder("x", {1, 4, 4, 8}), const_node("w", random_floats({1, 1, 8, 8}, 1)),
+                   const_node("deq", random_floats({5}, 3)), conv("conv", "Conv2D", "x", "w"),
+                   make_node("dequant", "Mul", {"conv", "deq"})});
+  auto s = Session::create(g, {"dequant"});
+  const bool failed = !s.ok() || !(*s)->run({{"x", random_floats({1, 4, 4, 8}, 2)}}).ok();
+  EXPECT_TRUE(failed);
 }
 
 TEST(Fusion, MatMulBiasRelu) {
