@@ -52,6 +52,15 @@ const AttrValue* Node::attr(const std::string& key) const {
 
 std::string Node::describe() const { return "node '" + name + "' (" + op + ")"; }
 
+Node make_const_node(const std::string& name, const Tensor& value) {
+  Node n;
+  n.name = name;
+  n.op = "Const";
+  n.attrs["dtype"] = AttrValue::of_type(value.dtype());
+  n.attrs["value"] = AttrValue::of_tensor(value);
+  return n;
+}
+
 namespace {
 template <typename T, typename Get>
 Expected<T> typed(const Node& n, const std::string& key, AttrValue::Kind kind, const char* what, Get get) {

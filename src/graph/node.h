@@ -53,4 +53,7 @@ struct Node {
   std::string describe() const;
 };
 
+// A Const node holding `value` (attrs dtype and value, as TF writes them).
+Node make_const_node(const std::string& name, const Tensor& value);
+
 }  // namespace amct::graph

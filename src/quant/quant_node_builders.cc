@@ -10,14 +10,7 @@ namespace amct::quant {
 using graph::AttrValue;
 using graph::Node;
 
-Node make_const(const std::string& name, const graph::Tensor& value) {
-  Node n;
-  n.name = name;
-  n.op = "Const";
-  n.attrs["dtype"] = AttrValue::of_type(value.dtype());
-  n.attrs["value"] = AttrValue::of_tensor(value);
-  return n;
-}
+Node make_const(const std::string& name, const graph::Tensor& value) { return graph::make_const_node(name, value); }
 
 Node make_op(const std::string& name, const std::string& op, std::vector<std::string> inputs, graph::DataType t) {
   Node n;

@@ -57,7 +57,7 @@ Status ImportContext::add(graph::Node n, const std::optional<graph::Shape>& shap
 
 Expected<std::string> ImportContext::add_const(const std::string& base, const graph::Tensor& t) {
   const std::string name = internal_name(base);
-  AMCT_RETURN_IF_ERROR(add(make_const_node(name, t), t.shape()));
+  AMCT_RETURN_IF_ERROR(add(graph::make_const_node(name, t), t.shape()));
   return name;
 }
 
@@ -187,15 +187,6 @@ graph::Node make_node(const std::string& name, const std::string& op, std::vecto
   n.op = op;
   n.inputs = std::move(inputs);
   n.attrs["T"] = graph::AttrValue::of_type(t);
-  return n;
-}
-
-graph::Node make_const_node(const std::string& name, const graph::Tensor& t) {
-  graph::Node n;
-  n.name = name;
-  n.op = "Const";
-  n.attrs["dtype"] = graph::AttrValue::of_type(t.dtype());
-  n.attrs["value"] = graph::AttrValue::of_tensor(t);
   return n;
 }
 

@@ -104,10 +104,9 @@ Expected<std::string> attr_string(const onnx::NodeProto& n, const std::string& n
 Expected<std::vector<int64_t>> attr_ints(const onnx::NodeProto& n, const std::string& name,
                                          const std::vector<int64_t>& dflt);
 
-// IR node helpers: an op with attr T, a Const.
+// IR node helper: an op with attr T (Consts: graph::make_const_node).
 graph::Node make_node(const std::string& name, const std::string& op, std::vector<std::string> inputs,
                       graph::DataType t = graph::DataType::kFloat);
-graph::Node make_const_node(const std::string& name, const graph::Tensor& t);
 
 // Axis `a` of a rank-`r` tensor, negative counting from the end.
 Expected<int64_t> normalize_axis(int64_t a, int64_t r);

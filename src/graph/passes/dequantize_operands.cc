@@ -100,15 +100,6 @@ std::optional<IntegerLayer> match(Graph& g, Node& n) {
   return m;
 }
 
-Node const_node(const std::string& name, const Tensor& value) {
-  Node n;
-  n.name = name;
-  n.op = "Const";
-  n.attrs["dtype"] = AttrValue::of_type(value.dtype());
-  n.attrs["value"] = AttrValue::of_tensor(value);
-  return n;
-}
-
 Node mul_node(const std::string& name, const std::string& a, const std::string& b) {
   Node n;
   n.name = name;
@@ -122,7 +113,7 @@ Node mul_node(const std::string& name, const std::string& a, const std::string& 
 Expected<std::string> scaled(Graph& g, const std::string& base, const std::string& input, const Tensor& value,
                              const char* scale_name = "scale") {
   const std::string c = g.unique_name(base + scale_name);
-  AMCT_RETURN_IF_ERROR(g.add_node(const_node(c, value)));
+  AMCT_RETURN_IF_ERROR(g.add_node(make_const_node(c, value)));
   const std::string m = g.unique_name(base + "dequant");
   AMCT_RETURN_IF_ERROR(g.add_node(mul_node(m, input, c)));
   return m;

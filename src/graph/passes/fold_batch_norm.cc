@@ -191,12 +191,8 @@ bool match_mul_add(Graph& g, Node* add, const std::map<std::string, Uses>& uses,
 }
 
 Node make_const_node(const std::string& name, const std::string& device, Tensor value) {
-  Node n;
-  n.name = name;
-  n.op = "Const";
+  Node n = make_const_node(name, value);
   n.device = device;
-  n.attrs["dtype"] = AttrValue::of_type(value.dtype());
-  n.attrs["value"] = AttrValue::of_tensor(std::move(value));
   return n;
 }
 

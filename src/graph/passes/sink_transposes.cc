@@ -120,11 +120,7 @@ class Sinker {
   }
 
   std::string add_const(const std::string& base, const Tensor& t) {
-    Node c;
-    c.name = g_.unique_name(base);
-    c.op = "Const";
-    c.attrs["dtype"] = AttrValue::of_type(t.dtype());
-    c.attrs["value"] = AttrValue::of_tensor(t);
+    Node c = make_const_node(g_.unique_name(base), t);
     const std::string name = c.name;
     (void)g_.add_node(std::move(c));  // the name is unique
     return name;
