@@ -24,6 +24,13 @@ cut_graph "$ASSETS/tf_frozen/kws_ds_cnn/DS_CNN_S.pb" 40 "$S/graphdef/ds_cnn_head
 cut_graph "$ASSETS/tf_frozen/poets_lock_mobilenet/mobilenet_v3.pb" 40 "$S/graphdef/poets_head.pb"
 cut_graph "$ASSETS/models/mobilenet_v2_1.0_224_quant_qat.pb" 24 "$S/graphdef/mnv2_qat_head.pb"
 cut_graph "$ASSETS/models/mobilenet_v2_1.0_224_quant_float.pb" 14 "$S/graphdef/mnv2_float_head.pb"
+# amct's own quantized form, which `amct eval/infer/bench` lower to INT8 before
+# importing: a small CNN (conv, depthwise, 1x1 conv, AvgPool, MatMul) built and
+# quantized in code (fuzz/seed_quantized_graph.cc), in the integer form, without
+# the AvgPool layer, and in the dequantized-operand form of earlier amct versions.
+"$BUILD/fuzz/seed_quantized_graph" "$S/graphdef/amct_quantized.pb"
+"$BUILD/fuzz/seed_quantized_graph" "$S/graphdef/amct_quantized_no_avgpool.pb" avgpool
+"$BUILD/fuzz/seed_quantized_graph" "$S/graphdef/amct_quantized_old_form.pb" old
 
 # ---- ONNX: the first nodes of the real models (with the initializers they
 # read), and a small whole CNN in text form covering the other imported ops ----
