@@ -20,12 +20,9 @@ constexpr auto kF32 = memory::data_type::f32;
 class ConvExec : public Exec {
  public:
   dnnl::convolution_forward prim;
-  memory src, weights, bias, dst, channel_scale;
+  memory src, bias, dst, channel_scale;
+  onednn::FilterWeights weights;
   bool sum = false;
-  // Non-constant filter: reordered from the user's buffer on every run.
-  bool runtime_weights = false;
-  memory user_weights;
-  dnnl::reorder weights_reorder;
   std::unordered_map<int, memory> args;  // handles: set_data_handle above updates them
   std::vector<EltwiseOp> eltwise_after;  // post-ops the primitive could not take
 
@@ -35,10 +32,7 @@ class ConvExec : public Exec {
       auto& stream = onednn::cpu_stream();
       src.set_data_handle(in[0]->data);
       dst.set_data_handle(out[0]->data);
-      if (runtime_weights) {
-        user_weights.set_data_handle(in[1]->data);
-        weights_reorder.execute(stream, user_weights, weights);
-      }
+      weights.refresh(stream, in[1]->data);
       prim.execute(stream, args);
       stream.wait();
       if (!eltwise_after.empty()) apply_eltwise_ops(eltwise_after, out[0]->as<float>(), out[0]->count);
@@ -107,16 +101,8 @@ class OnednnConvF32 : public ConvKernel {
     exec->src = memory(pd.src_desc(), engine, DNNL_MEMORY_NONE);
     exec->dst = memory(pd.dst_desc(), engine, DNNL_MEMORY_NONE);
     if (has_bias) exec->bias = memory(pd.bias_desc(), engine, const_cast<void*>(spec_.bias.raw()));
-    const memory::desc want = pd.weights_desc();
-    if (filter.known) {
-      exec->weights = packed_.get(want, user_w_md, filter.data);
-    } else {
-      exec->runtime_weights = true;
-      exec->weights = memory(want, engine);
-      exec->user_weights = memory(user_w_md, engine, DNNL_MEMORY_NONE);
-      exec->weights_reorder = dnnl::reorder(exec->user_weights, exec->weights);
-    }
-    exec->args = {{DNNL_ARG_SRC, exec->src}, {DNNL_ARG_WEIGHTS, exec->weights}, {DNNL_ARG_DST, exec->dst}};
+    exec->weights.bind(packed_, pd.weights_desc(), user_w_md, filter.known, filter.data);
+    exec->args = {{DNNL_ARG_SRC, exec->src}, {DNNL_ARG_WEIGHTS, exec->weights.memory()}, {DNNL_ARG_DST, exec->dst}};
     if (has_bias) exec->args[DNNL_ARG_BIAS] = exec->bias;
     if (scaled) {
       exec->channel_scale = memory(scale_md, engine, const_cast<void*>(spec_.channel_scale.raw()));

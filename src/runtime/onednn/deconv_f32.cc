@@ -20,22 +20,16 @@ constexpr auto kF32 = memory::data_type::f32;
 class DeconvExec : public Exec {
  public:
   dnnl::deconvolution_forward prim;
-  memory src, weights, dst;
-  // Non-constant filter: reordered from the user's buffer on every run.
-  bool runtime_weights = false;
-  memory user_weights;
-  dnnl::reorder weights_reorder;
+  memory src, dst;
+  onednn::FilterWeights weights;
 
   Status run(const Inputs& in, const Outputs& out) override {
     return onednn::guarded("deconvolution", [&] {
       auto& stream = onednn::cpu_stream();
       src.set_data_handle(in[2]->data);
       dst.set_data_handle(out[0]->data);
-      if (runtime_weights) {
-        user_weights.set_data_handle(in[1]->data);
-        weights_reorder.execute(stream, user_weights, weights);
-      }
-      prim.execute(stream, {{DNNL_ARG_SRC, src}, {DNNL_ARG_WEIGHTS, weights}, {DNNL_ARG_DST, dst}});
+      weights.refresh(stream, in[1]->data);
+      prim.execute(stream, {{DNNL_ARG_SRC, src}, {DNNL_ARG_WEIGHTS, weights.memory()}, {DNNL_ARG_DST, dst}});
       stream.wait();
     });
   }
@@ -73,15 +67,7 @@ class OnednnDeconvF32 : public DeconvKernel {
     exec->prim = dnnl::deconvolution_forward(pd);
     exec->src = memory(pd.src_desc(), engine, DNNL_MEMORY_NONE);
     exec->dst = memory(pd.dst_desc(), engine, DNNL_MEMORY_NONE);
-    const memory::desc want = pd.weights_desc();
-    if (filter.known) {
-      exec->weights = packed_.get(want, user_w_md, filter.data);
-    } else {
-      exec->runtime_weights = true;
-      exec->weights = memory(want, engine);
-      exec->user_weights = memory(user_w_md, engine, DNNL_MEMORY_NONE);
-      exec->weights_reorder = dnnl::reorder(exec->user_weights, exec->weights);
-    }
+    exec->weights.bind(packed_, pd.weights_desc(), user_w_md, filter.known, filter.data);
   }
 
   onednn::PackedWeights packed_;

@@ -17,4 +17,23 @@ dnnl::memory PackedWeights::get(const dnnl::memory::desc& want, const dnnl::memo
   return dst;
 }
 
+void FilterWeights::bind(PackedWeights& packed, const dnnl::memory::desc& want, const dnnl::memory::desc& user,
+                         bool constant, const void* data) {
+  runtime_ = !constant;
+  if (constant) {
+    weights_ = packed.get(want, user, data);
+    return;
+  }
+  auto& engine = cpu_engine();
+  weights_ = dnnl::memory(want, engine);
+  user_ = dnnl::memory(user, engine, DNNL_MEMORY_NONE);
+  reorder_ = dnnl::reorder(user_, weights_);
+}
+
+void FilterWeights::refresh(const dnnl::stream& stream, void* data) {
+  if (!runtime_) return;
+  user_.set_data_handle(data);
+  reorder_.execute(stream, user_, weights_);
+}
+
 }  // namespace amct::runtime::onednn

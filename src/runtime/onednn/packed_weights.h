@@ -26,4 +26,21 @@ class PackedWeights {
   std::mutex mu_;
 };
 
+// One executor's filter in the primitive's format: a constant filter comes
+// from the kernel's PackedWeights (reordered once), a filter computed at run
+// time is reordered from its buffer before every execution.
+class FilterWeights {
+ public:
+  void bind(PackedWeights& packed, const dnnl::memory::desc& want, const dnnl::memory::desc& user, bool constant,
+            const void* data);
+  // Before each execution, with the filter input's current buffer.
+  void refresh(const dnnl::stream& stream, void* data);
+  const dnnl::memory& memory() const { return weights_; }
+
+ private:
+  dnnl::memory weights_, user_;
+  dnnl::reorder reorder_;
+  bool runtime_ = false;
+};
+
 }  // namespace amct::runtime::onednn
