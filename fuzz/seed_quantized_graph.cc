@@ -43,10 +43,6 @@ Node node(const std::string& name, const std::string& op, std::vector<std::strin
   return n;
 }
 
-Node constant(const std::string& name, const Tensor& t) {
-  return node(name, "Const", {}, {{"value", AttrValue::of_tensor(t)}, {"dtype", AttrValue::of_type(t.dtype())}});
-}
-
 Tensor random_floats(Shape shape, uint32_t seed, float lo, float hi) {
   Tensor t(DataType::kFloat, std::move(shape));
   std::mt19937 rng(seed);
@@ -84,7 +80,7 @@ Net make_net(bool quantize_avgpool) {
                    float scale_d, int offset, uint32_t seed) {
     const int64_t channels = op == "DepthwiseConv2dNative" ? ws[2] * ws[3] : ws.back();
     const Tensor w = random_floats(ws, seed, -0.5f, 0.5f);
-    g.push_back(constant(name + "/weights", w));
+    g.push_back(amct::graph::make_const_node(name + "/weights", w));
     if (op == "MatMul") {
       g.push_back(node(name, op, {in, name + "/weights"}));
     } else {
@@ -94,7 +90,7 @@ Net make_net(bool quantize_avgpool) {
                         {"padding", AttrValue::of_string("SAME")},
                         {"data_format", AttrValue::of_string("NHWC")}}));
     }
-    g.push_back(constant(name + "/bias", random_floats({channels}, seed + 1, -0.3f, 0.3f)));
+    g.push_back(amct::graph::make_const_node(name + "/bias", random_floats({channels}, seed + 1, -0.3f, 0.3f)));
     g.push_back(node(name + "/BiasAdd", "BiasAdd", {name, name + "/bias"}));
     amct::record::LayerRecord r;
     r.scale_d = scale_d;
@@ -118,7 +114,7 @@ Net make_net(bool quantize_avgpool) {
     r.offset_d = 0;
     n.rec.layers.emplace_back("pool", r);
   }
-  g.push_back(constant("shape", Tensor::from_vector<int32_t>({2}, {-1, 8})));
+  g.push_back(amct::graph::make_const_node("shape", Tensor::from_vector<int32_t>({2}, {-1, 8})));
   g.push_back(node("flat", "Reshape", {"pool", "shape"},
                    {{"T", AttrValue::of_type(DataType::kFloat)}, {"Tshape", AttrValue::of_type(DataType::kInt32)}}));
   layer("fc", "MatMul", "flat", {8, 5}, 1, 4.7f / 255, 7, 41);

@@ -236,10 +236,7 @@ graph::Node make(const std::string& name, const std::string& op, std::vector<std
 }
 
 void add_const(graph::Graph& g, const std::string& name, Tensor t) {
-  graph::Node n = make(name, "Const", {});
-  n.attrs["dtype"] = AttrValue::of_type(t.dtype());
-  n.attrs["value"] = AttrValue::of_tensor(std::move(t));
-  ASSERT_TRUE(g.add_node(std::move(n)).is_ok());
+  ASSERT_TRUE(g.add_node(graph::make_const_node(name, t)).is_ok());
 }
 
 void add_act_qdq(graph::Graph& g, const std::string& p, const std::string& x, float s, int zp) {

@@ -25,12 +25,13 @@ std::optional<Tensor> const_of(Graph& g, const TensorRef& ref, DataType dtype) {
   return std::move(t).value();
 }
 
-// Cast(DstT float) of a Const of `dtype`.
-bool is_cast_of_const(Graph& g, const TensorRef& ref, DataType dtype) {
+// The Const of `dtype` behind a Cast(DstT float) at `ref`, if that is what it is.
+std::optional<Tensor> cast_const(Graph& g, const TensorRef& ref, DataType dtype) {
   const Node* cast = producer(g, ref);
-  if (cast == nullptr || cast->op != "Cast" || cast->num_data_inputs() != 1) return false;
+  if (cast == nullptr || cast->op != "Cast" || cast->num_data_inputs() != 1) return std::nullopt;
   auto dst = cast->attr_type("DstT");
-  return dst.ok() && *dst == DataType::kFloat && const_of(g, cast->data_input(0), dtype).has_value();
+  if (!dst.ok() || *dst != DataType::kFloat) return std::nullopt;
+  return const_of(g, cast->data_input(0), dtype);
 }
 
 // The sole reader of `name`, if it reads output 0 as a data input.
@@ -50,7 +51,8 @@ struct IntegerLayer {
   Node* dequant = nullptr;   // Mul(tail, deq_scale)
   float scale_d = 0;
   Tensor scale_w;            // float, scalar or [OC]
-  Shape weight_shape;
+  int64_t channels = 0;      // output channels
+  Shape scale_w_shape;       // how scale_w broadcasts over the int8 weights
 };
 
 // Output channels and the shape the weight scale broadcasts in over the int8
@@ -73,13 +75,13 @@ std::optional<IntegerLayer> match(Graph& g, Node& n) {
   if (n.num_data_inputs() <= m.data_index || n.num_data_inputs() < 2) return std::nullopt;
   const Node* clip = producer(g, n.data_input(m.data_index));
   if (clip == nullptr || clip->op != "ClipByValue") return std::nullopt;
-  if (!is_cast_of_const(g, n.data_input(1), DataType::kInt8)) return std::nullopt;
-  m.weight_shape = const_of(g, producer(g, n.data_input(1))->data_input(0), DataType::kInt8)->shape();
+  const std::optional<Tensor> weights = cast_const(g, n.data_input(1), DataType::kInt8);
+  if (!weights) return std::nullopt;
 
   std::string tail = n.name;
   Node* next = sole_reader(g, tail);
   if (next != nullptr && next->op == "BiasAdd" && next->num_data_inputs() == 2 &&
-      next->data_input(0) == TensorRef{tail, 0} && is_cast_of_const(g, next->data_input(1), DataType::kInt32)) {
+      next->data_input(0) == TensorRef{tail, 0} && cast_const(g, next->data_input(1), DataType::kInt32)) {
     m.bias_add = next;
     tail = next->name;
     next = sole_reader(g, tail);
@@ -92,8 +94,10 @@ std::optional<IntegerLayer> match(Graph& g, Node& n) {
   auto sd = const_of(g, deq->data_input(0), DataType::kFloat);
   auto sw = const_of(g, deq->data_input(1), DataType::kFloat);
   if (!sd || !sw || sd->num_elements() != 1) return std::nullopt;
-  auto layout = channel_layout(n.op, m.weight_shape);
+  auto layout = channel_layout(n.op, weights->shape());
   if (!layout || !(sw->num_elements() == 1 || sw->shape() == Shape{layout->first})) return std::nullopt;
+  m.channels = layout->first;
+  m.scale_w_shape = layout->second;
   m.dequant = next;
   m.scale_d = sd->data<float>()[0];
   m.scale_w = *sw;
@@ -121,14 +125,13 @@ Expected<std::string> scaled(Graph& g, const std::string& base, const std::strin
 
 Status rewrite(Graph& g, IntegerLayer& m) {
   const std::string name = m.layer->name;
-  const auto layout = *channel_layout(m.layer->op, m.weight_shape);
-  const int64_t oc = layout.first;
+  const int64_t oc = m.channels;
   const float* sw = m.scale_w.data<float>();
   const bool per_tensor = m.scale_w.num_elements() == 1;
 
   const std::string clip = m.layer->inputs[m.data_index];
   AMCT_ASSIGN_OR_RETURN(std::string act, scaled(g, name + "/act_quant/", clip, Tensor::scalar<float>(m.scale_d)));
-  Tensor wscale = per_tensor ? Tensor::scalar<float>(sw[0]) : m.scale_w.reshaped(layout.second);
+  Tensor wscale = per_tensor ? Tensor::scalar<float>(sw[0]) : m.scale_w.reshaped(m.scale_w_shape);
   const std::string cast = g.find(name)->inputs[1];
   AMCT_ASSIGN_OR_RETURN(std::string w, scaled(g, name + "/weight_quant/", cast, wscale));
   Node* layer = g.find(name);

@@ -36,9 +36,7 @@ inline Node placeholder(const std::string& name, Shape dims, DataType t = DataTy
   return make_node(name, "Placeholder", {}, {{"dtype", AttrValue::of_type(t)}, {"shape", AttrValue::of_shape(s)}});
 }
 
-inline Node const_node(const std::string& name, const Tensor& t) {
-  return make_node(name, "Const", {}, {{"value", AttrValue::of_tensor(t)}, {"dtype", AttrValue::of_type(t.dtype())}});
-}
+inline Node const_node(const std::string& name, const Tensor& t) { return graph::make_const_node(name, t); }
 
 inline Tensor floats(Shape shape, std::vector<float> v) { return Tensor::from_vector<float>(shape, v); }
 inline Tensor ints32(Shape shape, std::vector<int32_t> v) { return Tensor::from_vector<int32_t>(shape, v); }

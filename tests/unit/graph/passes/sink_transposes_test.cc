@@ -16,15 +16,6 @@ Node make(const std::string& name, const std::string& op, std::vector<std::strin
   return n;
 }
 
-Node constant(const std::string& name, const Tensor& t) {
-  Node n;
-  n.name = name;
-  n.op = "Const";
-  n.attrs["dtype"] = AttrValue::of_type(t.dtype());
-  n.attrs["value"] = AttrValue::of_tensor(t);
-  return n;
-}
-
 Node placeholder(const std::string& name, const Shape& dims) {
   Node n;
   n.name = name;
@@ -37,7 +28,7 @@ Node placeholder(const std::string& name, const Shape& dims) {
 }
 
 void add_transpose(Graph& g, const std::string& name, const std::string& in, std::vector<int32_t> perm) {
-  ASSERT_TRUE(g.add_node(constant(name + "/perm", Tensor::from_vector<int32_t>({4}, perm))).is_ok());
+  ASSERT_TRUE(g.add_node(make_const_node(name + "/perm", Tensor::from_vector<int32_t>({4}, perm))).is_ok());
   ASSERT_TRUE(g.add_node(make(name, "Transpose", {in, name + "/perm"})).is_ok());
 }
 
@@ -68,7 +59,7 @@ TEST(SinkTransposes, ThroughElementwiseWithPermutedConstant) {
   ASSERT_TRUE(g.add_node(placeholder("x", {1, 2, 3, 2})).is_ok());
   add_transpose(g, "t1", "x", {0, 3, 1, 2});
   ASSERT_TRUE(g.add_node(make("r", "Relu", {"t1"})).is_ok());
-  ASSERT_TRUE(g.add_node(constant("c", Tensor::from_vector<float>({2, 1, 1}, {10.0f, 20.0f}))).is_ok());
+  ASSERT_TRUE(g.add_node(make_const_node("c", Tensor::from_vector<float>({2, 1, 1}, {10.0f, 20.0f}))).is_ok());
   ASSERT_TRUE(g.add_node(make("a", "AddV2", {"r", "c"})).is_ok());
   add_transpose(g, "t2", "a", {0, 2, 3, 1});
   ASSERT_TRUE(g.add_node(make("out", "Relu", {"t2"})).is_ok());

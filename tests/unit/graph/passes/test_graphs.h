@@ -21,12 +21,7 @@ inline Node make_node(const std::string& name, const std::string& op, std::vecto
   return n;
 }
 
-inline Node const_node(const std::string& name, Tensor value) {
-  Node n = make_node(name, "Const");
-  n.attrs["dtype"] = AttrValue::of_type(value.dtype());
-  n.attrs["value"] = AttrValue::of_tensor(std::move(value));
-  return n;
-}
+inline Node const_node(const std::string& name, const Tensor& value) { return make_const_node(name, value); }
 
 inline Node placeholder(const std::string& name, Shape dims = {-1, 4, 4, 2}) {
   Node n = make_node(name, "Placeholder");

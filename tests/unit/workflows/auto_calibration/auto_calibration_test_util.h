@@ -34,9 +34,7 @@ inline Node node(const std::string& name, const std::string& op, std::vector<std
   return n;
 }
 
-inline Node constant(const std::string& name, const Tensor& t) {
-  return node(name, "Const", {}, {{"value", AttrValue::of_tensor(t)}, {"dtype", AttrValue::of_type(t.dtype())}});
-}
+inline Node constant(const std::string& name, const Tensor& t) { return graph::make_const_node(name, t); }
 
 inline Tensor random_tensor(graph::Shape shape, uint32_t seed, float scale) {
   Tensor t(DataType::kFloat, std::move(shape));
