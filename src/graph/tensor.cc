@@ -7,11 +7,11 @@
 namespace amct::graph {
 namespace {
 
-std::shared_ptr<uint8_t> allocate(size_t bytes) {
+std::shared_ptr<uint8_t> allocate(size_t bytes, bool zero_fill) {
   const size_t rounded = ((bytes + 63) / 64) * 64;
   void* p = std::aligned_alloc(64, rounded == 0 ? 64 : rounded);
   if (p == nullptr) throw std::bad_alloc();
-  std::memset(p, 0, rounded == 0 ? 64 : rounded);
+  if (zero_fill) std::memset(p, 0, rounded == 0 ? 64 : rounded);
   return std::shared_ptr<uint8_t>(static_cast<uint8_t*>(p), [](uint8_t* q) { std::free(q); });
 }
 
@@ -41,8 +41,16 @@ Expected<int64_t> checked_num_elements(const Shape& s) {
 Tensor::Tensor(DataType dtype, Shape shape) : dtype_(dtype), shape_(std::move(shape)) {
   auto n = checked_num_elements(shape_);
   num_elements_ = n.ok() ? n.value() : 0;
-  buffer_ = allocate(byte_size());
+  buffer_ = allocate(byte_size(), true);
 }
+
+Tensor::Tensor(DataType dtype, Shape shape, NoFill) : dtype_(dtype), shape_(std::move(shape)) {
+  auto n = checked_num_elements(shape_);
+  num_elements_ = n.ok() ? n.value() : 0;
+  buffer_ = allocate(byte_size(), false);
+}
+
+Tensor Tensor::uninitialized(DataType dtype, Shape shape) { return Tensor(dtype, std::move(shape), NoFill{}); }
 
 Expected<Tensor> Tensor::create(DataType dtype, const Shape& shape) {
   AMCT_ASSIGN_OR_RETURN(int64_t n, checked_num_elements(shape));
@@ -52,7 +60,7 @@ Expected<Tensor> Tensor::create(DataType dtype, const Shape& shape) {
 }
 
 Tensor Tensor::clone() const {
-  Tensor t(dtype_, shape_);
+  Tensor t = uninitialized(dtype_, shape_);
   if (byte_size()) std::memcpy(t.raw(), raw(), byte_size());
   return t;
 }

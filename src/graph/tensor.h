@@ -24,6 +24,10 @@ class Tensor {
   // Allocates zero-filled storage. Shape must be valid (see checked_num_elements).
   Tensor(DataType dtype, Shape shape);
   static Expected<Tensor> create(DataType dtype, const Shape& shape);  // checked
+  // Storage left as the allocator returns it, for a buffer about to be
+  // overwritten whole (kernel outputs, copies): zero-filling hundreds of MB
+  // per batch cost more than the kernels writing it.
+  static Tensor uninitialized(DataType dtype, Shape shape);
   template <typename T>
   static Tensor from_vector(const Shape& shape, const std::vector<T>& values) {
     Tensor t(DataTypeOf<T>::value, shape);
@@ -61,6 +65,9 @@ class Tensor {
   Shape shape_;
   int64_t num_elements_ = 0;
   std::shared_ptr<uint8_t> buffer_;
+
+  struct NoFill {};
+  Tensor(DataType dtype, Shape shape, NoFill);
 };
 
 }  // namespace amct::graph

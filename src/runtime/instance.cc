@@ -234,7 +234,7 @@ Status Instance::run(const Plan& plan, const std::vector<const graph::Tensor*>& 
     const auto t0 = step_ms ? std::chrono::steady_clock::now() : std::chrono::steady_clock::time_point();
     for (int v : rs.allocate) {
       const size_t u = static_cast<size_t>(v);
-      fresh_tensors_[u] = graph::Tensor(values_[u].dtype, values_[u].shape);
+      fresh_tensors_[u] = graph::Tensor::uninitialized(values_[u].dtype, values_[u].shape);
       values_[u].data = fresh_tensors_[u].raw();
     }
     if (rs.alias_view) {

@@ -211,7 +211,7 @@ Expected<std::vector<Tensor>> Session::run_sliced(const std::vector<const Tensor
       graph::Shape sh = t->shape();
       sh[0] = k;
       const size_t row = t->byte_size() / static_cast<size_t>(n);
-      slices.emplace_back(t->dtype(), sh);
+      slices.push_back(Tensor::uninitialized(t->dtype(), sh));
       shapes.push_back(sh);
       std::memcpy(slices.back().raw(), static_cast<const uint8_t*>(t->raw()) + static_cast<size_t>(off) * row,
                   static_cast<size_t>(k) * row);
@@ -274,7 +274,7 @@ Expected<std::vector<Tensor>> Session::run_sliced(const std::vector<const Tensor
       if (s == 0) {
         graph::Shape sh = part[i].shape();
         sh[0] = n;  // dim 0 is the batch: checked by decide_split
-        outputs.emplace_back(part[i].dtype(), sh);
+        outputs.push_back(Tensor::uninitialized(part[i].dtype(), sh));
       }
       const size_t row = part[i].byte_size() / static_cast<size_t>(k);
       std::memcpy(static_cast<uint8_t*>(outputs[i].raw()) + static_cast<size_t>(off) * row, part[i].raw(),
@@ -289,7 +289,7 @@ Expected<std::vector<Tensor>> Session::run(const Feeds& feeds, const TensorObser
   if (observer) {
     cb = [&](size_t k, const Value& v, const Tensor* t) {
       if (t != nullptr) return observer(opts_.observed_tensors[k], *t);
-      Tensor copy(v.dtype, v.shape);  // an arena value: the observer may keep its tensor
+      Tensor copy = Tensor::uninitialized(v.dtype, v.shape);  // an arena value: the observer may keep its tensor
       std::memcpy(copy.raw(), v.data, v.byte_size());
       observer(opts_.observed_tensors[k], copy);
     };

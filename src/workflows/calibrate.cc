@@ -85,18 +85,23 @@ Expected<std::vector<graph::Tensor>> load_calibration_batches(const std::string&
 
 Expected<SaveResult> save_corrected_model(const CalibrateOptions& o, const config::QuantConfig& cfg,
                                           const std::string& record_file,
-                                          std::vector<LayerCorrectionSummary>* corrections) {
+                                          std::vector<LayerCorrectionSummary>* corrections, int* images_used) {
   AMCT_ASSIGN_OR_RETURN(record::Record rec, record::read_record(record_file));
   AMCT_ASSIGN_OR_RETURN(LoadedModel model, load_model(o.model, o.outputs));
   // Folded exactly as quantize_graph folds it, so the corrected constants are the ones it quantizes.
   AMCT_RETURN_IF_ERROR(fold_for_quantization(model.graph, true, {}, &rec).status());
-  AMCT_ASSIGN_OR_RETURN(auto batches, load_calibration_batches(o.calib_dir, cfg.batch_num, o.batch_size,
+  // The first batches covering kCorrectionImages: what the corrections keep per
+  // image stays bounded however many images the calibration itself reads.
+  const int batch_size = std::max(1, o.batch_size);
+  const int batch_num = std::min(cfg.batch_num, static_cast<int>((kCorrectionImages + batch_size - 1) / batch_size));
+  AMCT_ASSIGN_OR_RETURN(auto batches, load_calibration_batches(o.calib_dir, batch_num, batch_size,
                                                                o.preprocess, model.height, model.width));
   CorrectionOptions co;
   co.bias_correction = cfg.bias_correction;
   co.adaptive_rounding = cfg.adaptive_rounding;
   co.threads = o.threads;
-  const size_t images = static_cast<size_t>(cfg.batch_num) * static_cast<size_t>(o.batch_size);
+  const size_t images = static_cast<size_t>(batch_num) * static_cast<size_t>(batch_size);
+  if (images_used) *images_used = static_cast<int>(images);
   log::info("save_model", "correcting the quantized model on {} calibration images (bias correction {}, adaptive "
             "rounding {})", images,
             cfg.bias_correction ? "on" : "off", cfg.adaptive_rounding ? "on" : "off");
@@ -231,7 +236,10 @@ Expected<CalibrateResult> calibrate(const CalibrateOptions& o) {
   remove_pending.keep = true;
   AMCT_ASSIGN_OR_RETURN(auto cfg, config::read_quant_config(res.config_path));
   if (cfg.bias_correction || cfg.adaptive_rounding) {
-    AMCT_ASSIGN_OR_RETURN(res.saved, save_corrected_model(o, cfg, res.record_path, &res.corrections));
+    const auto t0 = std::chrono::steady_clock::now();
+    AMCT_ASSIGN_OR_RETURN(res.saved, save_corrected_model(o, cfg, res.record_path, &res.corrections,
+                                                          &res.correction_images));
+    res.correction_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   } else {
     AMCT_ASSIGN_OR_RETURN(res.saved, save_model(o.model, o.outputs, res.record_path, o.save_path, o.target));
   }

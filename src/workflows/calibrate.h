@@ -44,6 +44,8 @@ struct CalibrateResult {
   double calibration_seconds = 0.0;
   int images = 0;
   std::vector<LayerCorrectionSummary> corrections;  // empty unless a correction was on
+  double correction_seconds = 0.0;                   // corrections and the save after them
+  int correction_images = 0;
 };
 
 // quantize_model: the model loaded, its config read and bound, BN folded and
@@ -69,11 +71,13 @@ Expected<std::vector<graph::Tensor>> load_calibration_batches(const std::string&
                                                              int width);
 
 // save_model with the config's corrections: the model BN-folded as save_model
-// folds it, corrected on the calibration images, quantized from the record;
-// NAME_quant.json gets a "corrections" object (docs/CALIBRATION.md).
+// folds it, corrected on the first calibration images (kCorrectionImages;
+// `images_used` gets the count), quantized from the record; NAME_quant.json
+// gets a "corrections" object (docs/CALIBRATION.md).
 Expected<SaveResult> save_corrected_model(const CalibrateOptions& opts, const config::QuantConfig& cfg,
                                           const std::string& record_file,
-                                          std::vector<LayerCorrectionSummary>* corrections);
+                                          std::vector<LayerCorrectionSummary>* corrections,
+                                          int* images_used = nullptr);
 
 Expected<CalibrateResult> calibrate(const CalibrateOptions& opts);
 

@@ -1,17 +1,19 @@
 #include "workflows/quant_correction.h"
 
 #include <algorithm>
+#include <map>
 #include <memory>
 
 #include "core/log.h"
 #include "core/progress.h"
+#include "graph/passes/topo_sort.h"
 #include "quant/correction/layer_correction.h"
 #include "quant/correction/patch_stats.h"
 #include "quant/insert_quant_ops.h"
 #include "quant/op_policy.h"
 #include "quant/quant_node_builders.h"
 #include "runtime/conv_spec.h"
-#include "runtime/session.h"
+#include "workflows/staged_runner.h"
 
 namespace amct::workflows {
 namespace {
@@ -57,30 +59,34 @@ Expected<quant::PatchGeometry> patch_geometry(const graph::Node& node, const gra
   return p;
 }
 
-// The tensor `name` of graph `g` for each batch (the batch itself for the input).
-class PrefixRunner {
- public:
-  static Expected<PrefixRunner> create(const graph::Graph& g, const std::string& name, const std::string& input_name,
-                                       int threads) {
-    PrefixRunner r;
-    r.input_name_ = input_name;
-    if (name == input_name) return r;
-    runtime::SessionOptions so;
-    so.num_threads = threads;
-    AMCT_ASSIGN_OR_RETURN(auto s, runtime::Session::create(g, {name}, so));
-    r.session_ = std::move(s);
-    return r;
-  }
-  Expected<graph::Tensor> run(const graph::Tensor& batch) {
-    if (!session_) return batch;
-    AMCT_ASSIGN_OR_RETURN(auto outs, session_->run({{input_name_, batch}}));
-    return outs.at(0);
-  }
-
- private:
-  std::string input_name_;
-  std::unique_ptr<runtime::Session> session_;
+// Every quantizable layer of `g` with its place in a topological order.
+struct OrderedLayers {
+  std::vector<quant::QuantizableLayer> layers;  // in topological order
+  std::vector<size_t> position;
 };
+
+Expected<OrderedLayers> order_layers(const graph::Graph& g) {
+  AMCT_ASSIGN_OR_RETURN(std::vector<size_t> order, graph::topo_order(g));
+  std::map<std::string, size_t> position;
+  for (size_t i = 0; i < order.size(); ++i) position[g.node(order[i]).name] = i;
+  OrderedLayers out;
+  out.layers = quant::find_quantizable_layers(g);
+  std::stable_sort(out.layers.begin(), out.layers.end(),
+                   [&](const auto& a, const auto& b) { return position[a.name] < position[b.name]; });
+  for (const auto& l : out.layers) out.position.push_back(position[l.name]);
+  return out;
+}
+
+// The layers at or before `layer` in topological order: those its input may
+// depend on. Quantizing only these keeps each step's graph rebuild small.
+std::vector<quant::QuantizableLayer> layers_up_to(const OrderedLayers& all, const std::string& layer) {
+  std::vector<quant::QuantizableLayer> out;
+  size_t last = 0;
+  for (size_t i = 0; i < all.layers.size(); ++i)
+    if (all.layers[i].name == layer) last = all.position[i];
+  for (size_t i = 0; i < all.layers.size() && all.position[i] <= last; ++i) out.push_back(all.layers[i]);
+  return out;
+}
 
 struct LayerPlan {
   bool bias = false;
@@ -115,10 +121,15 @@ LayerPlan plan_layer(graph::Graph& g, const quant::QuantizableLayer& l, const Co
   return p;
 }
 
-Status correct_one(graph::Graph& g, const graph::Graph& float_graph, const quant::QuantizableLayer& l,
-                   const record::Record& rec, const std::string& input_name,
-                   const std::vector<graph::Tensor>& batches, const CorrectionOptions& opts,
-                   LayerCorrectionSummary* summary) {
+// The layer's inputs in the quantized and the float model, batch by batch.
+struct LayerInputs {
+  std::vector<graph::Tensor> quantized;  // the quantizer's integers
+  std::vector<graph::Tensor> real;       // the float model's values
+};
+
+Status correct_one(graph::Graph& g, const graph::Graph& float_graph, const OrderedLayers& all,
+                   const quant::QuantizableLayer& l, const record::Record& rec, StagedRunner& quantized_run, StagedRunner& float_run,
+                   const CorrectionOptions& opts, LayerCorrectionSummary* summary) {
   LayerPlan plan = plan_layer(g, l, opts);
   summary->note = plan.note;
   if (!plan.bias && !plan.rounding) return Status::ok();
@@ -128,27 +139,25 @@ Status correct_one(graph::Graph& g, const graph::Graph& float_graph, const quant
   // quantizer's integers, scaled by scale_d below).
   graph::Graph quantized = g;
   AMCT_ASSIGN_OR_RETURN(auto inserted,
-                        quant::insert_quant_ops(quantized, quant::find_quantizable_layers(quantized), rec));
+                        quant::insert_quant_ops(quantized, layers_up_to(all, l.name), rec));
   std::string quantized_input;
   for (const auto& ins : inserted)
     if (ins.layer == l.name && !ins.act_quant_nodes.empty()) quantized_input = ins.act_quant_nodes.back();
   if (quantized_input.empty()) return error("layer '{}' was not quantized from the record", l.name);
-  AMCT_ASSIGN_OR_RETURN(PrefixRunner quantized_run,
-                        PrefixRunner::create(quantized, quantized_input, input_name, opts.threads));
-  AMCT_ASSIGN_OR_RETURN(PrefixRunner float_run,
-                        PrefixRunner::create(float_graph, l.data_input.str(), input_name, opts.threads));
+  LayerInputs in;
+  AMCT_ASSIGN_OR_RETURN(in.quantized, quantized_run.advance(quantized, quantized_input));
+  AMCT_ASSIGN_OR_RETURN(in.real, float_run.advance(float_graph, l.data_input.str()));
 
   const graph::Node* wnode = g.find(l.weight_node);
   if (wnode == nullptr) return error("layer '{}': weight node '{}' is missing", l.name, l.weight_node);
   AMCT_ASSIGN_OR_RETURN(graph::Tensor weights, wnode->attr_tensor("value"));
   std::unique_ptr<quant::PatchStats> stats;
   int64_t first_image = 0;
-  for (const graph::Tensor& batch : batches) {
-    AMCT_ASSIGN_OR_RETURN(graph::Tensor xq_int, quantized_run.run(batch));
+  for (size_t b = 0; b < in.real.size(); ++b) {
     // The quantizer yields integers; the statistics compare real values.
-    graph::Tensor xq = xq_int.clone();
+    graph::Tensor xq = in.quantized[b].clone();
     for (int64_t i = 0; i < xq.num_elements(); ++i) xq.data<float>()[i] *= *r->scale_d;
-    AMCT_ASSIGN_OR_RETURN(graph::Tensor xf, float_run.run(batch));
+    const graph::Tensor& xf = in.real[b];
     if (!stats) {
       AMCT_ASSIGN_OR_RETURN(quant::PatchGeometry geo, patch_geometry(*g.find(l.name), xf.shape(), weights.shape()));
       const int64_t dim = geo.k_h * geo.k_w * (geo.depthwise ? 1 : geo.in_c);
@@ -203,16 +212,20 @@ Expected<std::vector<LayerCorrectionSummary>> correct_quantization(graph::Graph&
   std::vector<LayerCorrectionSummary> out;
   if (!opts.bias_correction && !opts.adaptive_rounding) return out;
   const graph::Graph float_graph = g;
+  AMCT_ASSIGN_OR_RETURN(const OrderedLayers all, order_layers(g));
   std::vector<quant::QuantizableLayer> layers;
-  for (const auto& l : quant::find_quantizable_layers(g)) {
+  for (const auto& l : all.layers) {
     const record::LayerRecord* r = rec.find(l.name);
     if (r != nullptr && l.has_weights && !r->scale_w.empty()) layers.push_back(l);
   }
+  // Layers come in topological order, so each runner passes through its model once.
+  StagedRunner quantized_run(input_name, batches, opts.threads);
+  StagedRunner float_run(input_name, batches, opts.threads);
   Progress progress("correction", static_cast<long>(layers.size()), "layers");
   for (size_t i = 0; i < layers.size(); ++i) {
     LayerCorrectionSummary s;
     s.layer = layers[i].name;
-    Status st = correct_one(g, float_graph, layers[i], rec, input_name, batches, opts, &s);
+    Status st = correct_one(g, float_graph, all, layers[i], rec, quantized_run, float_run, opts, &s);
     if (!st.is_ok()) return st.with_context("layer '" + layers[i].name + "'");
     if (!s.note.empty()) log::info("calibrate", "{}: {}", s.layer, s.note);
     out.push_back(std::move(s));

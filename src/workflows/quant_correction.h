@@ -27,6 +27,12 @@ struct CorrectionOptions {
   int threads = 0;
 };
 
+// `amct calibrate` corrects on the first calibration batches that cover this
+// many images, not on all of them: the corrections hold each layer's inputs
+// for every image they read (workflows/staged_runner.h), so this bounds their
+// memory whatever the calibration's size.
+constexpr int64_t kCorrectionImages = 32;
+
 // Adaptive rounding is skipped (nearest kept) where the patch is longer than
 // this (cost and memory grow with its square) or where the calibration data
 // has fewer patches than taps (the covariance would be singular).

@@ -41,8 +41,8 @@ Status run_calibrate(const CalibrateArgs& a) {
       biases += c.bias_corrected;
       rounded += c.rounded;
     }
-    log::info("calibrate", "corrections: {} layers bias-corrected, {} adaptively rounded (of {})", biases, rounded,
-              res.corrections.size());
+    log::info("calibrate", "corrections: {} layers bias-corrected, {} adaptively rounded (of {}), on {} images, "
+              "took {:.2f} s", biases, rounded, res.corrections.size(), res.correction_images, res.correction_seconds);
   }
   return Status::ok();
 }

@@ -1,0 +1,109 @@
+#include "workflows/staged_runner.h"
+
+#include <gtest/gtest.h>
+
+#include "quant/quant_node_builders.h"
+#include "runtime/session.h"
+
+namespace amct::workflows {
+namespace {
+
+using graph::AttrValue;
+using graph::DataType;
+using graph::Node;
+using graph::Tensor;
+
+// x -> a = Relu(x) -> m = a * c1 -> s = m + a (a residual) -> t = s * c2 -> out = Relu(t)
+graph::Graph residual_chain(float c2) {
+  graph::Graph g;
+  Node x;
+  x.name = "x";
+  x.op = "Placeholder";
+  x.attrs["dtype"] = AttrValue::of_type(DataType::kFloat);
+  EXPECT_TRUE(g.add_node(x).is_ok());
+  EXPECT_TRUE(g.add_node(quant::make_const("c1", Tensor::from_vector<float>({3}, {2.0f, -1.0f, 0.5f}))).is_ok());
+  EXPECT_TRUE(g.add_node(quant::make_const("c2", Tensor::from_vector<float>({3}, {c2, c2, -c2}))).is_ok());
+  EXPECT_TRUE(g.add_node(quant::make_op("a", "Relu", {"x"})).is_ok());
+  EXPECT_TRUE(g.add_node(quant::make_op("m", "Mul", {"a", "c1"})).is_ok());
+  EXPECT_TRUE(g.add_node(quant::make_op("s", "AddV2", {"m", "a"})).is_ok());
+  EXPECT_TRUE(g.add_node(quant::make_op("t", "Mul", {"s", "c2"})).is_ok());
+  EXPECT_TRUE(g.add_node(quant::make_op("out", "Relu", {"t"})).is_ok());
+  return g;
+}
+
+// Five images [5,1,1,3] with negative and positive values.
+Tensor images() {
+  std::vector<float> v;
+  for (int i = 0; i < 15; ++i) v.push_back(static_cast<float>(i % 7) - 2.5f);
+  return Tensor::from_vector<float>({5, 1, 1, 3}, v);
+}
+
+// The whole graph run once for `target`.
+std::vector<float> reference(const graph::Graph& g, const std::string& target) {
+  auto s = runtime::Session::create(g, {target});
+  EXPECT_TRUE(s.ok()) << s.status().message();
+  auto out = (*s)->run({{"x", images()}});
+  EXPECT_TRUE(out.ok()) << out.status().message();
+  const Tensor& t = (*out)[0];
+  return std::vector<float>(t.data<float>(), t.data<float>() + t.num_elements());
+}
+
+std::vector<float> joined(const std::vector<Tensor>& pieces) {
+  std::vector<float> v;
+  for (const Tensor& t : pieces) v.insert(v.end(), t.data<float>(), t.data<float>() + t.num_elements());
+  return v;
+}
+
+TEST(StagedRunner, EachTargetEqualsAWholeRunAndOnlyTheFrontierIsKept) {
+  const graph::Graph g = residual_chain(3.0f);
+  StagedRunner runner("x", {images()}, 1, /*max_images=*/2);
+
+  auto m = runner.advance(g, "m");
+  ASSERT_TRUE(m.ok()) << m.status().message();
+  EXPECT_EQ(m->size(), 3u);  // pieces of 2, 2 and 1 images
+  EXPECT_EQ((*m)[2].dim(0), 1);
+  EXPECT_EQ(joined(*m), reference(g, "m"));
+  // `a` is still read by the residual add, `m` by it too; `x` by nothing left.
+  EXPECT_EQ(runner.frontier(), (std::vector<std::string>{"a", "m"}));
+
+  auto s = runner.advance(g, "s:0");
+  ASSERT_TRUE(s.ok()) << s.status().message();
+  EXPECT_EQ(joined(*s), reference(g, "s"));
+  EXPECT_EQ(runner.frontier(), (std::vector<std::string>{"s"}));
+
+  auto again = runner.advance(g, "s");  // kept: served without running
+  ASSERT_TRUE(again.ok());
+  EXPECT_EQ((*again)[0].raw(), (*s)[0].raw());
+
+  auto out = runner.advance(g, "out");
+  ASSERT_TRUE(out.ok()) << out.status().message();
+  EXPECT_EQ(joined(*out), reference(g, "out"));
+  EXPECT_TRUE(runner.frontier().empty());
+}
+
+TEST(StagedRunner, ChangesDownstreamOfTheTargetsSoFarAreSeen) {
+  // Corrections rewrite a layer's constants after taking its input: the next
+  // target must be computed with the new constants, from the kept values.
+  graph::Graph g = residual_chain(3.0f);
+  StagedRunner runner("x", {images()}, 1);
+  ASSERT_TRUE(runner.advance(g, "s").ok());
+  const graph::Graph changed = residual_chain(-0.25f);
+  auto out = runner.advance(changed, "out");
+  ASSERT_TRUE(out.ok()) << out.status().message();
+  EXPECT_EQ(joined(*out), reference(changed, "out"));
+  EXPECT_NE(joined(*out), reference(g, "out"));
+}
+
+TEST(StagedRunner, AnUnknownTargetIsAnErrorNamingIt) {
+  const graph::Graph g = residual_chain(1.0f);
+  StagedRunner runner("x", {images()}, 1);
+  auto r = runner.advance(g, "no_such_node");
+  ASSERT_FALSE(r.ok());
+  EXPECT_NE(r.status().message().find("no_such_node"), std::string::npos) << r.status().message();
+  auto c = runner.advance(g, "^m");
+  ASSERT_FALSE(c.ok());
+  EXPECT_NE(c.status().message().find("control"), std::string::npos) << c.status().message();
+}
+
+}  // namespace
+}  // namespace amct::workflows
