@@ -2,44 +2,31 @@
 
 #include <gtest/gtest.h>
 
-#include "quant/quant_node_builders.h"
 #include "runtime/session.h"
+#include "unit/runtime/runtime_test_util.h"
 
 namespace amct::workflows {
 namespace {
 
-using graph::AttrValue;
-using graph::DataType;
-using graph::Node;
-using graph::Tensor;
+using namespace amct::runtime::testing;
 
 // x -> a = Relu(x) -> m = a * c1 -> s = m + a (a residual) -> t = s * c2 -> out = Relu(t)
-graph::Graph residual_chain(float c2) {
-  graph::Graph g;
-  Node x;
-  x.name = "x";
-  x.op = "Placeholder";
-  x.attrs["dtype"] = AttrValue::of_type(DataType::kFloat);
-  EXPECT_TRUE(g.add_node(x).is_ok());
-  EXPECT_TRUE(g.add_node(quant::make_const("c1", Tensor::from_vector<float>({3}, {2.0f, -1.0f, 0.5f}))).is_ok());
-  EXPECT_TRUE(g.add_node(quant::make_const("c2", Tensor::from_vector<float>({3}, {c2, c2, -c2}))).is_ok());
-  EXPECT_TRUE(g.add_node(quant::make_op("a", "Relu", {"x"})).is_ok());
-  EXPECT_TRUE(g.add_node(quant::make_op("m", "Mul", {"a", "c1"})).is_ok());
-  EXPECT_TRUE(g.add_node(quant::make_op("s", "AddV2", {"m", "a"})).is_ok());
-  EXPECT_TRUE(g.add_node(quant::make_op("t", "Mul", {"s", "c2"})).is_ok());
-  EXPECT_TRUE(g.add_node(quant::make_op("out", "Relu", {"t"})).is_ok());
-  return g;
+Graph residual_chain(float c2) {
+  return build({placeholder("x", {-1, 1, 1, 3}), const_node("c1", floats({3}, {2.0f, -1.0f, 0.5f})),
+                const_node("c2", floats({3}, {c2, c2, -c2})), make_node("a", "Relu", {"x"}),
+                make_node("m", "Mul", {"a", "c1"}), make_node("s", "AddV2", {"m", "a"}),
+                make_node("t", "Mul", {"s", "c2"}), make_node("out", "Relu", {"t"})});
 }
 
 // Five images [5,1,1,3] with negative and positive values.
 Tensor images() {
   std::vector<float> v;
   for (int i = 0; i < 15; ++i) v.push_back(static_cast<float>(i % 7) - 2.5f);
-  return Tensor::from_vector<float>({5, 1, 1, 3}, v);
+  return floats({5, 1, 1, 3}, v);
 }
 
 // The whole graph run once for `target`.
-std::vector<float> reference(const graph::Graph& g, const std::string& target) {
+std::vector<float> reference(const Graph& g, const std::string& target) {
   auto s = runtime::Session::create(g, {target});
   EXPECT_TRUE(s.ok()) << s.status().message();
   auto out = (*s)->run({{"x", images()}});
@@ -55,7 +42,7 @@ std::vector<float> joined(const std::vector<Tensor>& pieces) {
 }
 
 TEST(StagedRunner, EachTargetEqualsAWholeRunAndOnlyTheFrontierIsKept) {
-  const graph::Graph g = residual_chain(3.0f);
+  const Graph g = residual_chain(3.0f);
   StagedRunner runner("x", {images()}, 1, /*max_images=*/2);
 
   auto m = runner.advance(g, "m");
@@ -84,10 +71,10 @@ TEST(StagedRunner, EachTargetEqualsAWholeRunAndOnlyTheFrontierIsKept) {
 TEST(StagedRunner, ChangesDownstreamOfTheTargetsSoFarAreSeen) {
   // Corrections rewrite a layer's constants after taking its input: the next
   // target must be computed with the new constants, from the kept values.
-  graph::Graph g = residual_chain(3.0f);
+  Graph g = residual_chain(3.0f);
   StagedRunner runner("x", {images()}, 1);
   ASSERT_TRUE(runner.advance(g, "s").ok());
-  const graph::Graph changed = residual_chain(-0.25f);
+  const Graph changed = residual_chain(-0.25f);
   auto out = runner.advance(changed, "out");
   ASSERT_TRUE(out.ok()) << out.status().message();
   EXPECT_EQ(joined(*out), reference(changed, "out"));
@@ -95,7 +82,7 @@ TEST(StagedRunner, ChangesDownstreamOfTheTargetsSoFarAreSeen) {
 }
 
 TEST(StagedRunner, AnUnknownTargetIsAnErrorNamingIt) {
-  const graph::Graph g = residual_chain(1.0f);
+  const Graph g = residual_chain(1.0f);
   StagedRunner runner("x", {images()}, 1);
   auto r = runner.advance(g, "no_such_node");
   ASSERT_FALSE(r.ok());
