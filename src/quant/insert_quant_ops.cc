@@ -1,6 +1,8 @@
 #include "quant/insert_quant_ops.h"
 
+#include <algorithm>
 #include <cmath>
+#include <cstdlib>
 #include <limits>
 #include <set>
 
@@ -82,6 +84,23 @@ Status insert_act_quant(graph::Graph& g, const QuantizableLayer& layer, float sc
   return add_all(g, std::move(act), &ins->act_quant_nodes);
 }
 
+// max_c (max|v| * sum over the channel's taps of |w_q| + |bias_q[c]|), v in [lo, hi].
+int64_t integer_sum_bound(const Tensor& wq, WeightLayout layout, const Tensor* bias_q, int64_t lo, int64_t hi) {
+  std::vector<int64_t> taps(static_cast<size_t>(weight_channel_count(wq.shape(), layout)), 0);
+  const int8_t* w = wq.data<int8_t>();
+  for (int64_t i = 0; i < wq.num_elements(); ++i)
+    taps[static_cast<size_t>(weight_channel_of(wq.shape(), layout, i))] += std::abs(static_cast<int64_t>(w[i]));
+  const int64_t v = std::max(std::abs(lo), std::abs(hi));
+  int64_t bound = 0;
+  for (size_t c = 0; c < taps.size(); ++c) {
+    int64_t b = v * taps[c];
+    if (bias_q && static_cast<int64_t>(c) < bias_q->num_elements())
+      b += std::abs(static_cast<int64_t>(bias_q->data<int32_t>()[c]));
+    bound = std::max(bound, b);
+  }
+  return bound;
+}
+
 }  // namespace
 
 Expected<std::vector<InsertedLayer>> insert_quant_ops(graph::Graph& g, const std::vector<QuantizableLayer>& layers,
@@ -116,8 +135,9 @@ Expected<std::vector<InsertedLayer>> insert_quant_ops(graph::Graph& g, const std
 
     // Bias on the accumulator grid, added to the integer sum.
     std::string tail = layer.name;
+    Tensor bq;
     if (Node* bias_add = find_bias_add(g, layer.name)) {
-      AMCT_ASSIGN_OR_RETURN(Tensor bq, quantize_bias_int32(g, *bias_add, layer.name, scale_d, scale_w));
+      AMCT_ASSIGN_OR_RETURN(bq, quantize_bias_int32(g, *bias_add, layer.name, scale_d, scale_w));
       const std::string bqn = layer.name + "/bias_quant/";
       std::vector<Node> bn = {make_const(bqn + "int32_bias", bq),
                               make_cast(bqn + "cast", bqn + "int32_bias", DataType::kInt32)};
@@ -126,6 +146,8 @@ Expected<std::vector<InsertedLayer>> insert_quant_ops(graph::Graph& g, const std
       tail = bias_add->name;
       AMCT_RETURN_IF_ERROR(add_all(g, std::move(bn), &ins.bias_quant_nodes));
     }
+    ins.integer_sum_bound = integer_sum_bound(q.int8, layer.layout, bq.empty() ? nullptr : &bq,
+                                              -128 - *r->offset_d, 127 - *r->offset_d);
 
     // One multiply by scale_d * scale_w[c] turns the sum into the real value.
     const std::string dq = layer.name + "/dequant/";

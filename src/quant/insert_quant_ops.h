@@ -32,7 +32,13 @@ struct InsertedLayer {
   std::vector<std::string> bias_quant_nodes;
   std::vector<std::string> dequant_nodes;  // scale_d, scale_w, deq_scale, mul
   std::string float_output;               // node holding the layer's real-valued result
+  // Bound on |integer sum + bias| over every possible input (0 without weights).
+  // Float adds integers exactly below 2^24 (kExactFloatIntegers) in any order,
+  // which is what makes the saved graph's float layer equal the INT8 kernels.
+  int64_t integer_sum_bound = 0;
 };
+
+constexpr int64_t kExactFloatIntegers = int64_t{1} << 24;
 
 // Quantizes every layer of `layers` that has an entry in `rec`; others stay
 // float. Readers of a layer (or of its BiasAdd) then read the dequant Mul. A

@@ -84,6 +84,10 @@ Expected<QuantizedModel> quantize_graph(graph::Graph g, const std::vector<std::s
     e.weight_quant_nodes = ins.weight_quant_nodes;
     e.bias_quant_nodes = ins.bias_quant_nodes;
     e.dequant_nodes = ins.dequant_nodes;
+    if (ins.integer_sum_bound > quant::kExactFloatIntegers)
+      log::warning("save_model", "layer '{}': its integer sums can reach {} (above 2^24), which float may round: "
+                   "the fp32 simulation of this layer can then differ from amct's INT8 runtime in the last bits",
+                   ins.layer, ins.integer_sum_bound);
     for (const auto& f : folded)
       if (f.conv == ins.layer) e.fused_nodes = f.removed_nodes;
     const record::LayerRecord* r = rec.find(ins.layer);

@@ -109,6 +109,26 @@ TEST(InsertQuantOps, LayersReadIntegersAndAreDequantizedAfter) {
   EXPECT_EQ(g.find("add")->inputs[0], "pw/dequant/mul");
 }
 
+TEST(InsertQuantOps, IntegerSumBoundIsTheLargestChannelsWorstCase) {
+  // 1x1 conv, 2 -> 2 channels, unit scales: the int8 weights are w itself.
+  // Inputs on [0, 255] (offset -128). Channel 0: 255 * (3 + 7) + 100 = 2650;
+  // channel 1: 255 * (5 + 2) + 1000 = 2785.
+  Graph g = build({placeholder("x", {1, 1, 1, 2}), const_node("w", floats({1, 1, 2, 2}, {3, -5, -7, 2})),
+                   conv("c", "Conv2D", "x", "w", 1), const_node("b", floats({2}, {100, -1000})),
+                   make_node("c/BiasAdd", "BiasAdd", {"c", "b"}, {{"T", f32()}})});
+  record::Record rec;
+  record::LayerRecord r;
+  r.scale_d = 1.0f;
+  r.offset_d = -128;
+  r.scale_w = {1.0f, 1.0f};
+  rec.layers.emplace_back("c", r);
+  auto ins = insert_quant_ops(g, find_quantizable_layers(g), rec);
+  ASSERT_TRUE(ins.ok()) << ins.status().message();
+  ASSERT_EQ(ins->size(), 1u);
+  EXPECT_EQ((*ins)[0].integer_sum_bound, 2785);
+  EXPECT_LT((*ins)[0].integer_sum_bound, kExactFloatIntegers);
+}
+
 TEST(InsertQuantOps, SimulationAndInt8AgreeBitForBitWithArbitraryScales) {
   const Net n = make_net();
   const Graph g = quantized(n);
