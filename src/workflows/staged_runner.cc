@@ -133,8 +133,9 @@ Expected<std::vector<graph::Tensor>> StagedRunner::advance(const graph::Graph& g
     runtime::Feeds feeds;
     for (const std::string& name : fed) {
       auto it = cache_.find(name);
-      if (it == cache_.end()) return error("input '{}' of the graph has no value (only '{}' is fed)", name,
-                                           cache_.empty() ? std::string() : cache_.begin()->first);
+      if (it == cache_.end())
+        return error("'{}' needs the graph input '{}', which has no value: only the calibration images are fed",
+                     target, name);
       feeds.emplace_back(name, it->second[b]);
     }
     AMCT_ASSIGN_OR_RETURN(std::vector<graph::Tensor> outs, session->run(feeds));

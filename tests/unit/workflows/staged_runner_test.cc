@@ -92,5 +92,14 @@ TEST(StagedRunner, AnUnknownTargetIsAnErrorNamingIt) {
   EXPECT_NE(c.status().message().find("control"), std::string::npos) << c.status().message();
 }
 
+TEST(StagedRunner, AnotherUnfedPlaceholderIsAnErrorNamingIt) {
+  const Graph g = build({placeholder("x", {-1, 1, 1, 3}), placeholder("flag", {-1, 1, 1, 3}),
+                         make_node("sum", "AddV2", {"x", "flag"})});
+  StagedRunner runner("x", {images()}, 1);
+  auto r = runner.advance(g, "sum");
+  ASSERT_FALSE(r.ok());
+  EXPECT_NE(r.status().message().find("'flag'"), std::string::npos) << r.status().message();
+}
+
 }  // namespace
 }  // namespace amct::workflows
