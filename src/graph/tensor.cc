@@ -7,11 +7,15 @@
 namespace amct::graph {
 namespace {
 
-std::shared_ptr<uint8_t> allocate(size_t bytes, bool zero_fill) {
+// Whole 64-byte lines, at least one.
+size_t padded_size(size_t bytes) {
   const size_t rounded = ((bytes + 63) / 64) * 64;
-  void* p = std::aligned_alloc(64, rounded == 0 ? 64 : rounded);
+  return rounded == 0 ? 64 : rounded;
+}
+
+std::shared_ptr<uint8_t> allocate(size_t bytes) {
+  void* p = std::aligned_alloc(64, padded_size(bytes));
   if (p == nullptr) throw std::bad_alloc();
-  if (zero_fill) std::memset(p, 0, rounded == 0 ? 64 : rounded);
   return std::shared_ptr<uint8_t>(static_cast<uint8_t*>(p), [](uint8_t* q) { std::free(q); });
 }
 
@@ -38,16 +42,14 @@ Expected<int64_t> checked_num_elements(const Shape& s) {
   return n;
 }
 
-Tensor::Tensor(DataType dtype, Shape shape) : dtype_(dtype), shape_(std::move(shape)) {
-  auto n = checked_num_elements(shape_);
-  num_elements_ = n.ok() ? n.value() : 0;
-  buffer_ = allocate(byte_size(), true);
+Tensor::Tensor(DataType dtype, Shape shape) : Tensor(dtype, std::move(shape), NoFill{}) {
+  std::memset(buffer_.get(), 0, padded_size(byte_size()));
 }
 
 Tensor::Tensor(DataType dtype, Shape shape, NoFill) : dtype_(dtype), shape_(std::move(shape)) {
   auto n = checked_num_elements(shape_);
   num_elements_ = n.ok() ? n.value() : 0;
-  buffer_ = allocate(byte_size(), false);
+  buffer_ = allocate(byte_size());
 }
 
 Tensor Tensor::uninitialized(DataType dtype, Shape shape) { return Tensor(dtype, std::move(shape), NoFill{}); }
