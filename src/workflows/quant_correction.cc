@@ -121,15 +121,9 @@ LayerPlan plan_layer(graph::Graph& g, const quant::QuantizableLayer& l, const Co
   return p;
 }
 
-// The layer's inputs in the quantized and the float model, batch by batch.
-struct LayerInputs {
-  std::vector<graph::Tensor> quantized;  // the quantizer's integers
-  std::vector<graph::Tensor> real;       // the float model's values
-};
-
 Status correct_one(graph::Graph& g, const graph::Graph& float_graph, const OrderedLayers& all,
-                   const quant::QuantizableLayer& l, const record::Record& rec, StagedRunner& quantized_run, StagedRunner& float_run,
-                   const CorrectionOptions& opts, LayerCorrectionSummary* summary) {
+                   const quant::QuantizableLayer& l, const record::Record& rec, StagedRunner& quantized_run,
+                   StagedRunner& float_run, const CorrectionOptions& opts, LayerCorrectionSummary* summary) {
   LayerPlan plan = plan_layer(g, l, opts);
   summary->note = plan.note;
   if (!plan.bias && !plan.rounding) return Status::ok();
@@ -144,20 +138,20 @@ Status correct_one(graph::Graph& g, const graph::Graph& float_graph, const Order
   for (const auto& ins : inserted)
     if (ins.layer == l.name && !ins.act_quant_nodes.empty()) quantized_input = ins.act_quant_nodes.back();
   if (quantized_input.empty()) return error("layer '{}' was not quantized from the record", l.name);
-  LayerInputs in;
-  AMCT_ASSIGN_OR_RETURN(in.quantized, quantized_run.advance(quantized, quantized_input));
-  AMCT_ASSIGN_OR_RETURN(in.real, float_run.advance(float_graph, l.data_input.str()));
+  // Piece by piece: the quantizer's integers, and the float model's values.
+  AMCT_ASSIGN_OR_RETURN(const std::vector<graph::Tensor> integers, quantized_run.advance(quantized, quantized_input));
+  AMCT_ASSIGN_OR_RETURN(const std::vector<graph::Tensor> reals, float_run.advance(float_graph, l.data_input.str()));
 
   const graph::Node* wnode = g.find(l.weight_node);
   if (wnode == nullptr) return error("layer '{}': weight node '{}' is missing", l.name, l.weight_node);
   AMCT_ASSIGN_OR_RETURN(graph::Tensor weights, wnode->attr_tensor("value"));
   std::unique_ptr<quant::PatchStats> stats;
   int64_t first_image = 0;
-  for (size_t b = 0; b < in.real.size(); ++b) {
+  for (size_t b = 0; b < reals.size(); ++b) {
     // The quantizer yields integers; the statistics compare real values.
-    graph::Tensor xq = in.quantized[b].clone();
+    graph::Tensor xq = integers[b].clone();
     for (int64_t i = 0; i < xq.num_elements(); ++i) xq.data<float>()[i] *= *r->scale_d;
-    const graph::Tensor& xf = in.real[b];
+    const graph::Tensor& xf = reals[b];
     if (!stats) {
       AMCT_ASSIGN_OR_RETURN(quant::PatchGeometry geo, patch_geometry(*g.find(l.name), xf.shape(), weights.shape()));
       const int64_t dim = geo.k_h * geo.k_w * (geo.depthwise ? 1 : geo.in_c);

@@ -110,14 +110,18 @@ Expected<std::vector<graph::Tensor>> StagedRunner::advance(const graph::Graph& g
 
   // One session from the fed frontier to the target and the new frontier.
   std::vector<std::string> outputs{target};
-  std::vector<std::string> computed;  // frontier nodes this step computes, in `outputs` order
+  std::vector<std::pair<std::string, size_t>> computed;  // frontier node this step computes -> its output index
   for (const std::string& f : frontier) {
     if (cache_.count(f)) continue;
     if (!needed.count(f))
       return error("node '{}' is needed again but its value was not kept: the graph changed upstream of an earlier "
                    "target", f);
-    computed.push_back(f);
-    if (f != target) outputs.push_back(f);
+    if (f == target) {
+      computed.emplace_back(f, 0);
+    } else {
+      computed.emplace_back(f, outputs.size());
+      outputs.push_back(f);
+    }
   }
   runtime::SessionOptions so;
   so.num_threads = threads_;
@@ -140,11 +144,7 @@ Expected<std::vector<graph::Tensor>> StagedRunner::advance(const graph::Graph& g
     }
     AMCT_ASSIGN_OR_RETURN(std::vector<graph::Tensor> outs, session->run(feeds));
     values.push_back(outs[0]);
-    for (const std::string& f : computed) {
-      const size_t at = f == target ? 0 : static_cast<size_t>(std::find(outputs.begin(), outputs.end(), f) -
-                                                              outputs.begin());
-      next[f].push_back(outs[at]);
-    }
+    for (const auto& [f, at] : computed) next[f].push_back(outs[at]);
   }
   for (const std::string& f : frontier) {
     auto kept = cache_.find(f);
