@@ -8,6 +8,7 @@
 #include <string>
 
 #include "core/status.h"
+#include "formats/onnx/exact_forms.h"
 #include "formats/onnx/model_builder.h"
 #include "formats/onnx/tf_patterns.h"
 #include "graph/graph.h"
@@ -22,6 +23,7 @@ struct Context {
   std::map<std::string, Value*> values;       // TF tensor ("node", "node:k") -> value
   std::set<std::string> outputs;              // requested TF output tensors
   std::map<std::string, size_t> consumers;    // see count_consumers()
+  ExactForms exact;                           // empty: textbook QDQ everywhere
 
   // Value of data input i of n; an error naming n when it was not converted.
   Expected<Value*> input(const graph::Node& n, size_t i);

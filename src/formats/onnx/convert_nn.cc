@@ -1,6 +1,7 @@
 // Conv2D, DepthwiseConv2dNative, AvgPool, MaxPool, MatMul and amct's
 // activation quantize-dequantize chains. TF NHWC windows become ONNX NCHW
 // ones; TF SAME padding becomes explicit pads when the spatial size is known.
+#include <optional>
 #include <utility>
 
 #include "formats/onnx/conv_geometry.h"
@@ -124,8 +125,10 @@ Expected<std::string> dequantize_weight(Context& ctx, const WeightDequant& wd, c
   return out;
 }
 
+// `on_integers`: the layer sums integers (exact_forms.h), so its int32 bias is
+// dequantized with scale 1 and joins the sum exactly.
 Expected<std::string> bias_initializer(Context& ctx, const Node& n, const FloatBias* bias, int64_t cout,
-                                       bool quantized_weights) {
+                                       bool quantized_weights, bool on_integers) {
   if (bias == nullptr) return std::string();
   const Tensor& t = bias->value;
   if (t.dtype() != DataType::kFloat || t.rank() != 1 || t.dim(0) != cout)
@@ -136,12 +139,37 @@ Expected<std::string> bias_initializer(Context& ctx, const Node& n, const FloatB
   Tensor scale(DataType::kFloat, {cout});
   const bool per_tensor = bias->deq_scale.num_elements() == 1;
   for (int64_t c = 0; c < cout; ++c) scale.data<float>()[c] = bias->deq_scale.data<float>()[per_tensor ? 0 : c];
+  if (on_integers) scale = Tensor::scalar<float>(1.0f);
   AMCT_ASSIGN_OR_RETURN(const std::string q, ctx.b.add_initializer(bias->name + "/int32", bias->int32->reshaped({cout})));
   AMCT_ASSIGN_OR_RETURN(const std::string s, ctx.b.add_initializer(bias->name + "/scale", scale));
   const std::string out = ctx.b.fresh(bias->name + "/dequantized");
   onnx::NodeProto* dq = ctx.b.add_node("DequantizeLinear", bias->name + "/DequantizeLinear", {q, s}, {out});
-  set_attr(dq, "axis", int64_t{0});
+  if (!on_integers) set_attr(dq, "axis", int64_t{0});
   return out;
+}
+
+// scale_d of an integer layer (exact_forms.h), or nullopt for any other layer.
+std::optional<float> integer_layer_scale(const Context& ctx, const Node& n, bool quantized_weights) {
+  auto it = ctx.exact.integer_layers.find(n.name);
+  if (!quantized_weights || it == ctx.exact.integer_layers.end()) return std::nullopt;
+  return it->second;
+}
+
+// An integer layer's output: Mul(sum, fl(scale_d * scale_w[c])), the one
+// rounding amct's dequantization makes; `scale_w` is [count] or one value,
+// broadcast over `trailing_ones` inner dims (NCHW conv: 2, Gemm: 0).
+Status dequantize_sum(Context& ctx, const Node& n, const std::string& sum, float scale_d, const Tensor& scale_w,
+                      int trailing_ones, const std::string& out) {
+  Tensor deq(DataType::kFloat, scale_w.shape());
+  for (int64_t c = 0; c < scale_w.num_elements(); ++c) deq.data<float>()[c] = scale_d * scale_w.data<float>()[c];
+  if (deq.rank() == 1) {
+    Shape shape{deq.dim(0)};
+    for (int i = 0; i < trailing_ones; ++i) shape.push_back(1);
+    deq = deq.reshaped(shape);
+  }
+  AMCT_ASSIGN_OR_RETURN(const std::string d, ctx.b.add_initializer(n.name + "/deq_scale", deq));
+  ctx.b.add_node("Mul", n.name + "/dequantize", {sum, d}, {out});
+  return Status::ok();
 }
 
 }  // namespace
@@ -192,22 +220,28 @@ Status convert_conv(Context& ctx, const Node& n, const FloatBias* bias, const st
   AMCT_ASSIGN_OR_RETURN(std::tie(win.dh, win.dw), spatial_attr(n, "dilations", false));
   AMCT_RETURN_IF_ERROR(resolve_window_checked(n, x->shape, win));
 
+  const std::optional<float> integer_scale_d = integer_layer_scale(ctx, n, wd.has_value());
   std::string weight;
+  Tensor scale_w;
   if (wd) {
     const Shape tail = depthwise ? Shape{fin, fout} : Shape{cout};
-    AMCT_ASSIGN_OR_RETURN(const Tensor scale, channel_scale(n, wd->scale, cout, tail));
-    AMCT_ASSIGN_OR_RETURN(weight, dequantize_weight(ctx, *wd, w_onnx, scale, 0));
+    AMCT_ASSIGN_OR_RETURN(scale_w, channel_scale(n, wd->scale, cout, tail));
+    AMCT_ASSIGN_OR_RETURN(weight, dequantize_weight(ctx, *wd, w_onnx,
+                                                    integer_scale_d ? Tensor::scalar<float>(1.0f) : scale_w, 0));
   } else {
     AMCT_ASSIGN_OR_RETURN(weight, ctx.b.add_tf_initializer(producer(ctx.graph, n.data_input(1))->name, w_onnx));
   }
-  AMCT_ASSIGN_OR_RETURN(const std::string b, bias_initializer(ctx, n, bias, cout, wd.has_value()));
+  AMCT_ASSIGN_OR_RETURN(const std::string b,
+                        bias_initializer(ctx, n, bias, cout, wd.has_value(), integer_scale_d.has_value()));
   AMCT_ASSIGN_OR_RETURN(const std::string in, ctx.b.nchw(*x));
   std::vector<std::string> inputs{in, weight};
   if (!b.empty()) inputs.push_back(b);
   const std::string out = ctx.new_result(result_name, DataType::kFloat, {x->shape[0], win.oh, win.ow, cout}, true);
-  onnx::NodeProto* conv = ctx.b.add_node("Conv", n.name, inputs, {out});
+  const std::string sum = integer_scale_d ? ctx.b.fresh(n.name + "/integer_sum") : out;
+  onnx::NodeProto* conv = ctx.b.add_node("Conv", n.name, inputs, {sum});
   set_window_attrs(conv, win, true);
   set_attr(conv, "group", group);
+  if (integer_scale_d) return dequantize_sum(ctx, n, sum, *integer_scale_d, scale_w, 2, out);
   return Status::ok();
 }
 
@@ -243,6 +277,8 @@ Status convert_matmul(Context& ctx, const Node& n, const FloatBias* bias, const 
 
   AMCT_ASSIGN_OR_RETURN(const std::optional<WeightDequant> wd, match_weight_dequant(ctx.graph, n.data_input(1)));
   auto wconst = wd ? std::optional<Tensor>(wd->q) : const_value(ctx.graph, n.data_input(1));
+  const std::optional<float> integer_scale_d = integer_layer_scale(ctx, n, wd.has_value());
+  Tensor scale_w;
   std::string bname;
   int64_t cols = -1;
   if (wconst) {
@@ -253,8 +289,10 @@ Status convert_matmul(Context& ctx, const Node& n, const FloatBias* bias, const 
     const int64_t rows = wconst->dim(tb ? 1 : 0);
     if (k >= 0 && k != rows) return error("{}: inner dimensions {} and {} differ", n.describe(), k, rows);
     if (wd) {
-      AMCT_ASSIGN_OR_RETURN(const Tensor scale, channel_scale(n, wd->scale, cols, {cols}));
-      AMCT_ASSIGN_OR_RETURN(bname, dequantize_weight(ctx, *wd, *wconst, scale, tb ? 0 : 1));
+      AMCT_ASSIGN_OR_RETURN(scale_w, channel_scale(n, wd->scale, cols, {cols}));
+      AMCT_ASSIGN_OR_RETURN(bname, dequantize_weight(ctx, *wd, *wconst,
+                                                     integer_scale_d ? Tensor::scalar<float>(1.0f) : scale_w,
+                                                     tb ? 0 : 1));
     } else {
       AMCT_ASSIGN_OR_RETURN(bname, ctx.b.add_tf_initializer(producer(ctx.graph, n.data_input(1))->name, *wconst));
     }
@@ -267,13 +305,16 @@ Status convert_matmul(Context& ctx, const Node& n, const FloatBias* bias, const 
     AMCT_ASSIGN_OR_RETURN(bname, ctx.b.plain(*bv));
   }
   AMCT_ASSIGN_OR_RETURN(const std::string an, ctx.b.plain(*a));
-  AMCT_ASSIGN_OR_RETURN(const std::string c, bias_initializer(ctx, n, bias, cols, wd.has_value()));
+  AMCT_ASSIGN_OR_RETURN(const std::string c,
+                        bias_initializer(ctx, n, bias, cols, wd.has_value(), integer_scale_d.has_value()));
   const std::string out = ctx.new_result(result_name, DataType::kFloat, {m, cols}, false);
   std::vector<std::string> inputs{an, bname};
   if (!c.empty()) inputs.push_back(c);
-  onnx::NodeProto* gemm = ctx.b.add_node("Gemm", n.name, inputs, {out});
+  const std::string sum = integer_scale_d ? ctx.b.fresh(n.name + "/integer_sum") : out;
+  onnx::NodeProto* gemm = ctx.b.add_node("Gemm", n.name, inputs, {sum});
   if (ta) set_attr(gemm, "transA", int64_t{1});
   if (tb) set_attr(gemm, "transB", int64_t{1});
+  if (integer_scale_d) return dequantize_sum(ctx, n, sum, *integer_scale_d, scale_w, 0, out);
   return Status::ok();
 }
 
@@ -288,14 +329,29 @@ Status convert_act_qdq(Context& ctx, const Node& root, const ActQdq& q) {
   // Elementwise, so any layout works; a 4-D activation goes NCHW, where the
   // conv reading it wants it (DequantizeLinear right before Conv, as ORT fuses).
   const bool nchw = x->rank() == 4;
-  AMCT_ASSIGN_OR_RETURN(const std::string in, nchw ? ctx.b.nchw(*x) : ctx.b.plain(*x));
-  AMCT_ASSIGN_OR_RETURN(const std::string s, ctx.b.add_initializer(root.name + "/scale", Tensor::scalar<float>(q.scale)));
+  AMCT_ASSIGN_OR_RETURN(std::string in, nchw ? ctx.b.nchw(*x) : ctx.b.plain(*x));
+  // exact_forms.h: a quantizer ORT runs on its own multiplies as amct does,
+  // and a layer summing integers reads the codes minus the zero point.
+  const bool multiplying = ctx.exact.multiplying_quantizers.count(root.name) != 0;
+  const bool integer = ctx.exact.integer_dequantizers.count(root.name) != 0;
+  if (multiplying) {
+    const std::string scaled = ctx.b.fresh(root.name + "/scaled");
+    ctx.b.add_node("Mul", root.name + "/multiply", {in, ctx.b.float_scalar(q.inv_scale)}, {scaled});
+    in = scaled;
+  }
+  const float q_scale = multiplying ? 1.0f : q.scale;
+  const float dq_scale = integer ? 1.0f : q.scale;
+  AMCT_ASSIGN_OR_RETURN(const std::string s, ctx.b.add_initializer(root.name + "/scale", Tensor::scalar<float>(q_scale)));
+  std::string dq_s = s;
+  if (dq_scale != q_scale) {
+    AMCT_ASSIGN_OR_RETURN(dq_s, ctx.b.add_initializer(root.name + "/dequant_scale", Tensor::scalar<float>(dq_scale)));
+  }
   AMCT_ASSIGN_OR_RETURN(const std::string z, ctx.b.add_initializer(root.name + "/zero_point",
                                                                    Tensor::scalar<int8_t>(static_cast<int8_t>(q.zero_point))));
   const std::string quantized = ctx.b.fresh(root.name + "/quantized");
   ctx.b.add_node("QuantizeLinear", root.name + "/QuantizeLinear", {in, s, z}, {quantized});
   const std::string out = ctx.new_result(root.name, DataType::kFloat, x->shape, nchw);
-  ctx.b.add_node("DequantizeLinear", root.name, {quantized, s, z}, {out});
+  ctx.b.add_node("DequantizeLinear", root.name, {quantized, dq_s, z}, {out});
   return Status::ok();
 }
 

@@ -16,6 +16,10 @@ namespace amct::onnx_export {
 struct ExportOptions {
   int opset = 13;                    // 13..17
   std::vector<std::string> outputs;  // TF node names ("n" or "n:0"); empty = every node nobody reads
+  // Where ONNX Runtime will not fuse a quantized layer into its integer
+  // kernels, write it so that ORT's float ops round as amct does (exact_forms.h);
+  // false: textbook Q/DQ pairs everywhere (equal in exact arithmetic).
+  bool exact_rounding = true;
 };
 
 // The model, checked by onnx::checker and strict ONNX shape inference. Only

@@ -89,7 +89,7 @@ Expected<std::optional<ActQdq>> match_act_qdq(const graph::Graph& g, const graph
   const float zp = -128.0f - *lo;
   if (zp != std::round(zp) || zp < -128.0f || zp > 127.0f || *hi != 127.0f - zp) return none;
   if (std::fabs(static_cast<double>(inv) * scale - 1.0) > 1e-4) return none;
-  return std::optional<ActQdq>(ActQdq{inner->data_input(static_cast<size_t>(1 - inner_side)), scale,
+  return std::optional<ActQdq>(ActQdq{inner->data_input(static_cast<size_t>(1 - inner_side)), scale, inv,
                                       static_cast<int32_t>(zp)});
 }
 

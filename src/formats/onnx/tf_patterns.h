@@ -27,6 +27,7 @@ std::optional<graph::Tensor> const_value(const graph::Graph& g, const graph::Ten
 struct ActQdq {
   graph::TensorRef x;
   float scale = 0.0f;
+  float inv_scale = 0.0f;  // the chain's own 1/scale constant, which amct multiplies by
   int32_t zero_point = 0;
 };
 // nullopt when `mul` is not such a chain or its constants do not describe an

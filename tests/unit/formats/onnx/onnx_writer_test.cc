@@ -40,6 +40,7 @@ TEST(OnnxWriter, QuantizedConvBecomesQdq) {
   TinyGraph t = quantized_conv_graph();
   ExportOptions opts;
   opts.outputs = {"conv/Relu6"};
+  opts.exact_rounding = false;  // the textbook form; ExactFormsWhereOrtComputesInFloat has the other
   auto m = build_onnx_model(t.g, opts);
   ASSERT_TRUE(m.ok()) << m.status().message();
 
@@ -116,14 +117,9 @@ TEST(OnnxWriter, Int32BiasChainBecomesADequantizedInt32Bias) {
   // With DQ weights it stays int32 behind a DequantizeLinear, which ORT's QDQ
   // fusion needs to turn the Conv into an integer QLinearConv.
   TinyGraph t = quantized_conv_graph();
-  t.constant("conv/bias_quant/int32_bias", Tensor::from_vector<int32_t>({3}, {2500, -1250, 1667}));
-  graph::Node& cast = t.add("conv/bias_quant/cast", "Cast", {"conv/bias_quant/int32_bias"});
-  cast.attrs["SrcT"] = graph::AttrValue::of_type(DataType::kInt32);
-  cast.attrs["DstT"] = graph::AttrValue::of_type(DataType::kFloat);
-  t.fconst("conv/bias_quant/deq_scale", {3}, {0.0002f, 0.0004f, 0.0006f});
-  t.add("conv/bias_quant/dequant", "Mul", {"conv/bias_quant/cast", "conv/bias_quant/deq_scale"});
+  t.int32_bias("conv/bias_quant", {2500, -1250, 1667}, {0.0002f, 0.0004f, 0.0006f});
   t.g.find("conv/BiasAdd")->inputs[1] = "conv/bias_quant/dequant";
-  auto m = build_onnx_model(t.g, {13, {"conv/Relu6"}});
+  auto m = build_onnx_model(t.g, {13, {"conv/Relu6"}, /*exact_rounding=*/false});
   ASSERT_TRUE(m.ok()) << m.status().message();
   EXPECT_EQ(testing::op_types(*m),
             (std::vector<std::string>{"Transpose", "QuantizeLinear", "DequantizeLinear", "DequantizeLinear",
@@ -145,6 +141,54 @@ TEST(OnnxWriter, Int32BiasChainBecomesADequantizedInt32Bias) {
   const onnx::AttributeProto* axis = testing::attr(*dq, "axis");
   ASSERT_NE(axis, nullptr);
   EXPECT_EQ(axis->i(), 0);
+}
+
+TEST(OnnxWriter, ExactFormsWhereOrtComputesInFloat) {
+  // The layer's output is a graph output, so ORT cannot fuse it into an
+  // integer QLinearConv: the export writes amct's arithmetic in float ops.
+  TinyGraph t = quantized_conv_graph();
+  t.int32_bias("conv/bias_quant", {2500, -1250, 1667}, {0.0002f, 0.0004f, 0.0006f});
+  t.g.find("conv/BiasAdd")->inputs[1] = "conv/bias_quant/dequant";
+  auto m = build_onnx_model(t.g, {13, {"conv/Relu6"}});
+  ASSERT_TRUE(m.ok()) << m.status().message();
+  EXPECT_EQ(testing::op_types(*m),
+            (std::vector<std::string>{"Transpose", "Mul", "QuantizeLinear", "DequantizeLinear", "DequantizeLinear",
+                                      "DequantizeLinear", "Conv", "Mul", "Clip", "Transpose"}));
+  auto scalar = [&](const std::string& name) {
+    const onnx::TensorProto* init = testing::initializer(*m, name);
+    EXPECT_NE(init, nullptr) << name;
+    return init != nullptr && init->dims_size() == 0 ? testing::values<float>(*init) : std::vector<float>{};
+  };
+  // The quantizer multiplies by the graph's own 1/scale, then rounds (QuantizeLinear scale 1).
+  const onnx::NodeProto* q = testing::first_op(*m, "QuantizeLinear");
+  ASSERT_NE(q, nullptr);
+  const onnx::NodeProto* mul = testing::producer_of(*m, q->input(0));
+  ASSERT_NE(mul, nullptr);
+  EXPECT_EQ(mul->op_type(), "Mul");
+  EXPECT_EQ(scalar(mul->input(1)), std::vector<float>{1.0f / 0.02f});
+  EXPECT_EQ(scalar(q->input(1)), std::vector<float>{1.0f});
+  // The Conv reads integers: codes minus the zero point, int8 weights, the int32 bias.
+  const onnx::NodeProto* conv = testing::node_named(*m, "conv/Conv2D");
+  ASSERT_NE(conv, nullptr);
+  ASSERT_EQ(conv->input_size(), 3);
+  for (int i = 0; i < 3; ++i) {
+    const onnx::NodeProto* dq = testing::producer_of(*m, conv->input(i));
+    ASSERT_NE(dq, nullptr);
+    EXPECT_EQ(dq->op_type(), "DequantizeLinear");
+    EXPECT_EQ(scalar(dq->input(1)), std::vector<float>{1.0f}) << conv->input(i);
+    EXPECT_EQ(testing::attr(*dq, "axis"), nullptr);
+  }
+  EXPECT_EQ(testing::values<int8_t>(*testing::initializer(*m, testing::producer_of(*m, conv->input(0))->input(2))),
+            std::vector<int8_t>{-5});
+  // Then one multiply by scale_d * scale_w[c], per output channel (NCHW).
+  const onnx::NodeProto* deq = testing::node_named(*m, "conv/Conv2D/dequantize");
+  ASSERT_NE(deq, nullptr);
+  EXPECT_EQ(deq->input(0), conv->output(0));
+  EXPECT_EQ(deq->output(0), "conv/BiasAdd");
+  const onnx::TensorProto* scale = testing::initializer(*m, deq->input(1));
+  ASSERT_NE(scale, nullptr);
+  EXPECT_EQ(testing::dims(*scale), (std::vector<int64_t>{3, 1, 1}));
+  EXPECT_EQ(testing::values<float>(*scale), (std::vector<float>{0.02f * 0.01f, 0.02f * 0.02f, 0.02f * 0.03f}));
 }
 
 TEST(OnnxWriter, DepthwiseWeightScaleIsFlattenedPerChannel) {
@@ -194,7 +238,7 @@ TEST(OnnxWriter, ChainWithOtherBoundsStaysFloatOps) {
   // [0, 255] is the int8 grid with zero point -128: that one is QDQ.
   t.g.find("lo")->attrs["value"] = graph::AttrValue::of_tensor(Tensor::scalar<float>(0.0f));
   t.g.find("hi")->attrs["value"] = graph::AttrValue::of_tensor(Tensor::scalar<float>(255.0f));
-  auto q = build_onnx_model(t.g, {13, {"m2"}});
+  auto q = build_onnx_model(t.g, {13, {"m2"}, /*exact_rounding=*/false});
   ASSERT_TRUE(q.ok()) << q.status().message();
   EXPECT_EQ(testing::op_types(*q), (std::vector<std::string>{"QuantizeLinear", "DequantizeLinear"}));
   EXPECT_EQ(testing::values<int8_t>(*testing::initializer(*q, testing::first_op(*q, "QuantizeLinear")->input(2))),

@@ -69,6 +69,16 @@ class TinyGraph {
     cast.attrs["DstT"] = graph::AttrValue::of_type(graph::DataType::kFloat);
     add(p + "/weights", "Mul", {p + "/cast", p + "/weights_scale"});
   }
+  // amct's bias on the int32 grid: Const int32 -> Cast(float) -> Mul(deq_scale); the result is p + "/dequant".
+  void int32_bias(const std::string& p, std::vector<int32_t> q, std::vector<float> deq_scale) {
+    const int64_t n = static_cast<int64_t>(q.size()), m = static_cast<int64_t>(deq_scale.size());
+    constant(p + "/int32_bias", graph::Tensor::from_vector<int32_t>({n}, std::move(q)));
+    graph::Node& cast = add(p + "/cast", "Cast", {p + "/int32_bias"});
+    cast.attrs["SrcT"] = graph::AttrValue::of_type(graph::DataType::kInt32);
+    cast.attrs["DstT"] = graph::AttrValue::of_type(graph::DataType::kFloat);
+    fconst(p + "/deq_scale", {m}, std::move(deq_scale));
+    add(p + "/dequant", "Mul", {p + "/cast", p + "/deq_scale"});
+  }
 };
 
 inline std::vector<std::string> op_types(const onnx::ModelProto& m) {
