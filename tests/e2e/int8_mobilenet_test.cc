@@ -150,10 +150,11 @@ TEST(Int8MobileNetV2, AgreesWithSimulationAndOnnxRuntime) {
   EXPECT_EQ(identical_batches, static_cast<long>((n + kBatch - 1) / kBatch));
   EXPECT_EQ(agree_sim, static_cast<long>(n));
   EXPECT_EQ(hits_int8, hits_sim);
-  // ORT requantizes with its own (x / scale, one combined multiplier)
-  // roundings; measured on all 1300 images in docs/PERFORMANCE.md. A wrong
-  // zero point, scale or layout gives far less.
-  EXPECT_GE(agree_ort / N, 0.97);
+  // Where ORT computes in float the export writes amct's arithmetic
+  // (formats/onnx/exact_forms.h); only its fused QLinearConvs requantize with
+  // their own combined multiplier. 99.85 % on all 1300 images
+  // (docs/PERFORMANCE.md); the textbook QDQ form gave 99.15 %.
+  EXPECT_GE(agree_ort / N, 0.995);
 }
 
 // Two threads run a batch as slices side by side. The regression: worker
