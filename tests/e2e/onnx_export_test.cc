@@ -6,6 +6,7 @@
 
 #include <cmath>
 #include <cstdlib>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <random>
@@ -14,6 +15,7 @@
 #include "formats/tf/graphdef_reader.h"
 #include "graph/passes/fold_batch_norm.h"
 #include "graph/passes/pipeline.h"
+#include "runtime/int8/lower_quantized.h"
 #include "runtime/session.h"
 #include "test_util.h"
 
@@ -225,6 +227,8 @@ struct QdqSpec {
   std::vector<float> sw1, sw2, b2;
   std::vector<int32_t> b1_q;   // layer 1 bias = float(b1_q) * b1_deq (float32, as TF's Cast + Mul)
   std::vector<float> b1_deq;
+  std::vector<int32_t> b2_q;   // when set, layer 2's bias is an int32 chain too (instead of b2)
+  std::vector<float> b2_deq;
 };
 
 graph::Node make(const std::string& name, const std::string& op, std::vector<std::string> in) {
@@ -294,7 +298,17 @@ graph::Graph build_qdq_graph(const QdqSpec& s) {
   add_weight_dequant(g, "l2", Tensor::from_vector<int8_t>({3, 3, kCo, kMult}, s.w2),
                      Tensor::from_vector<float>({kCo, kMult}, s.sw2));
   add_conv(g, "l2/depthwise", "DepthwiseConv2dNative", "l2/act/dequant", "l2/weights", 1);
-  add_const(g, "l2/biases", Tensor::from_vector<float>({kCo * kMult}, s.b2));
+  if (s.b2_q.empty()) {
+    add_const(g, "l2/biases", Tensor::from_vector<float>({kCo * kMult}, s.b2));
+  } else {
+    add_const(g, "l2/bias_int32", Tensor::from_vector<int32_t>({kCo * kMult}, s.b2_q));
+    graph::Node cast2 = make("l2/bias_cast", "Cast", {"l2/bias_int32"});
+    cast2.attrs["SrcT"] = AttrValue::of_type(DataType::kInt32);
+    cast2.attrs["DstT"] = AttrValue::of_type(DataType::kFloat);
+    EXPECT_TRUE(g.add_node(std::move(cast2)).is_ok());
+    add_const(g, "l2/bias_deq_scale", Tensor::from_vector<float>({kCo * kMult}, s.b2_deq));
+    EXPECT_TRUE(g.add_node(make("l2/biases", "Mul", {"l2/bias_cast", "l2/bias_deq_scale"})).is_ok());
+  }
   EXPECT_TRUE(g.add_node(make("l2/BiasAdd", "BiasAdd", {"l2/depthwise", "l2/biases"})).is_ok());
   return g;
 }
@@ -350,9 +364,7 @@ std::vector<float> qdq_reference(const QdqSpec& s, const std::vector<float>& x, 
   return y2;
 }
 
-TEST(OnnxExportE2E, QdqGraphMatchesTfArithmeticInOrt) {
-  ASSERT_TRUE(ort_available());
-  std::mt19937 rng(7);
+QdqSpec random_spec(std::mt19937& rng) {
   std::uniform_int_distribution<int> wq(-127, 127);
   std::uniform_real_distribution<float> uni(0.0f, 1.0f);
   QdqSpec s;
@@ -365,9 +377,22 @@ TEST(OnnxExportE2E, QdqGraphMatchesTfArithmeticInOrt) {
     s.b1_q.push_back(static_cast<int32_t>(std::nearbyint((uni(rng) - 0.3f) / s.b1_deq.back())));
   }
   for (int i = 0; i < kCo * kMult; ++i) s.b2.push_back(uni(rng) - 0.5f);
-  // Inputs beyond the int8 grid on both sides, so the clamp at -128-zp / 127-zp matters.
+  return s;
+}
+
+// Inputs beyond the int8 grid on both sides, so the clamp at -128-zp / 127-zp matters.
+std::vector<float> random_input(std::mt19937& rng) {
+  std::uniform_real_distribution<float> uni(-8.0f, 8.0f);
   std::vector<float> x;
-  for (int i = 0; i < kN * kH * kW * kC; ++i) x.push_back(16.0f * uni(rng) - 8.0f);
+  for (int i = 0; i < kN * kH * kW * kC; ++i) x.push_back(uni(rng));
+  return x;
+}
+
+TEST(OnnxExportE2E, QdqGraphMatchesTfArithmeticInOrt) {
+  ASSERT_TRUE(ort_available());
+  std::mt19937 rng(7);
+  const QdqSpec s = random_spec(rng);
+  const std::vector<float> x = random_input(rng);
 
   const graph::Graph g = build_qdq_graph(s);
   const std::string dir = amct::testing::make_temp_dir("onnx_qdq");
@@ -383,6 +408,60 @@ TEST(OnnxExportE2E, QdqGraphMatchesTfArithmeticInOrt) {
   EXPECT_LT(max_abs_diff(got, want), 1e-4f);
   // Without the activation QDQ the result is far off: the test sees a lost QuantizeLinear.
   EXPECT_GT(max_abs_diff(qdq_reference(s, x, false), want), 1e-2f);
+  std::filesystem::remove_all(dir);
+}
+
+// Where ORT computes a quantized layer in float, the export's exact forms
+// (exact_forms.h) make it compute amct's arithmetic: here both layers are
+// (layer 1's Relu6 stays, since layer 2's quantizer reaches past 6; layer 2
+// is the graph output), so ORT gives amct's INT8 runtime's output bit for bit.
+TEST(OnnxExportE2E, ExactFormsGiveAmctsInt8OutputBitForBitInOrt) {
+  ASSERT_TRUE(ort_available());
+  std::mt19937 rng(11);
+  QdqSpec s = random_spec(rng);
+  s.s2 = 7.0f / 255.0f;
+  std::uniform_int_distribution<int> bq(-3000, 3000);
+  for (int i = 0; i < kCo * kMult; ++i) {
+    s.b2_deq.push_back(s.s2 * s.sw2[static_cast<size_t>(i)]);
+    s.b2_q.push_back(bq(rng));
+  }
+  std::vector<float> x;
+  for (int rep = 0; rep < 8; ++rep) {  // 16 images: many near-ties
+    const std::vector<float> more = random_input(rng);
+    x.insert(x.end(), more.begin(), more.end());
+  }
+  const int64_t n = kN * 8;
+
+  graph::Graph g = build_qdq_graph(s);
+  const std::string dir = amct::testing::make_temp_dir("onnx_exact");
+  const std::string exact = dir + "/exact.onnx", textbook = dir + "/textbook.onnx";
+  ASSERT_TRUE(export_onnx(g, exact, {13, {"l2/BiasAdd"}}).is_ok());
+  ASSERT_TRUE(export_onnx(g, textbook, {13, {"l2/BiasAdd"}, /*exact_rounding=*/false}).is_ok());
+
+  auto report = runtime::lower_quantized(g);
+  ASSERT_TRUE(report.ok()) << report.status().message();
+  EXPECT_EQ(report->lowered.size(), 2u);
+  ASSERT_TRUE(graph::run_import_pipeline(g, {"l2/BiasAdd"}).is_ok());
+  runtime::SessionOptions one;
+  one.num_threads = 1;
+  auto session = runtime::Session::create(g, {"l2/BiasAdd"}, one);
+  ASSERT_TRUE(session.ok()) << session.status().message();
+  Tensor xt(DataType::kFloat, {n, kH, kW, kC});
+  std::copy(x.begin(), x.end(), xt.data<float>());
+  auto out = (*session)->run({{"input", xt}});
+  ASSERT_TRUE(out.ok()) << out.status().message();
+  const Tensor& w = (*out)[0];
+  const std::vector<float> want(w.data<float>(), w.data<float>() + w.num_elements());
+
+  write_floats(dir + "/x.bin", x);
+  const std::string shape = std::to_string(n) + ",6,6,3";
+  const auto got = run_ort(dir, exact, dir + "/x.bin", shape, "");
+  ASSERT_EQ(got.size(), want.size());
+  EXPECT_EQ(std::memcmp(got.data(), want.data(), want.size() * sizeof(float)), 0)
+      << "max |diff| " << max_abs_diff(got, want);
+  const auto plain = run_ort(dir, textbook, dir + "/x.bin", shape, "");
+  std::printf("textbook QDQ in ORT: max |diff| %g from amct INT8 (exact forms: %g)\n", max_abs_diff(plain, want),
+              max_abs_diff(got, want));
   std::filesystem::remove_all(dir);
 }
 

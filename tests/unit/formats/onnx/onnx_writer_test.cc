@@ -191,6 +191,38 @@ TEST(OnnxWriter, ExactFormsWhereOrtComputesInFloat) {
   EXPECT_EQ(testing::values<float>(*scale), (std::vector<float>{0.02f * 0.01f, 0.02f * 0.02f, 0.02f * 0.03f}));
 }
 
+TEST(OnnxWriter, QuantizedMatMulReadByAFloatOpSumsIntegersInGemm) {
+  // x -> act QDQ -> MatMul(int8 weights [3, 2], per-column scale) + int32 bias -> Softmax:
+  // the Softmax blocks ORT's QGemm fusion, so the Gemm adds integers and one Mul dequantizes.
+  TinyGraph t;
+  t.placeholder("x", {4, 3});
+  t.act_qdq("fc/act", "x", 0.1f, 0);
+  t.weight_dequant("fc", Tensor::from_vector<int8_t>({3, 2}, {1, 2, 3, 4, 5, 6}),
+                   Tensor::from_vector<float>({2}, {0.5f, 0.25f}));
+  t.add("fc/MatMul", "MatMul", {"fc/act/dequant", "fc/weights"});
+  t.int32_bias("fc/bias", {10, -20}, {0.05f, 0.025f});
+  t.add("fc/BiasAdd", "BiasAdd", {"fc/MatMul", "fc/bias/dequant"});
+  t.add("prob", "Softmax", {"fc/BiasAdd"});
+  auto m = build_onnx_model(t.g, {13, {"prob"}});
+  ASSERT_TRUE(m.ok()) << m.status().message();
+  EXPECT_EQ(testing::op_types(*m),
+            (std::vector<std::string>{"Mul", "QuantizeLinear", "DequantizeLinear", "DequantizeLinear",
+                                      "DequantizeLinear", "Gemm", "Mul", "Softmax"}));
+  const onnx::NodeProto* deq = testing::node_named(*m, "fc/MatMul/dequantize");
+  ASSERT_NE(deq, nullptr);
+  const onnx::TensorProto* scale = testing::initializer(*m, deq->input(1));
+  ASSERT_NE(scale, nullptr);
+  EXPECT_EQ(testing::dims(*scale), std::vector<int64_t>{2});  // per output column
+  EXPECT_EQ(testing::values<float>(*scale), (std::vector<float>{0.1f * 0.5f, 0.1f * 0.25f}));
+  const onnx::NodeProto* gemm = testing::node_named(*m, "fc/MatMul");
+  ASSERT_NE(gemm, nullptr);
+  EXPECT_EQ(gemm->output(0), deq->input(0));
+  const onnx::NodeProto* wdq = testing::producer_of(*m, gemm->input(1));
+  ASSERT_NE(wdq, nullptr);
+  EXPECT_EQ(testing::attr(*wdq, "axis"), nullptr);
+  EXPECT_EQ(testing::values<float>(*testing::initializer(*m, wdq->input(1))), std::vector<float>{1.0f});
+}
+
 TEST(OnnxWriter, DepthwiseWeightScaleIsFlattenedPerChannel) {
   TinyGraph t;
   t.placeholder("x", {1, 4, 4, 2});
