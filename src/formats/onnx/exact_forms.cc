@@ -34,33 +34,35 @@ class Planner {
   Planner(const graph::Graph& g, const std::map<std::string, size_t>& consumers, const std::set<std::string>& outputs)
       : g_(g), consumers_(consumers), outputs_(outputs) {}
 
-  Expected<ExactForms> run() {
+  // Chains that fail to match, or match with bad constants, are simply not
+  // planned: the export reports those it reaches when it converts them.
+  ExactForms run() {
     for (size_t i = 0; i < g_.size(); ++i) {
       const graph::Node& n = g_.node(i);
       for (size_t k = 0; k < n.num_data_inputs(); ++k) readers_[n.data_input(k).node].push_back(&n);
       if (n.op != "Mul") continue;
-      AMCT_ASSIGN_OR_RETURN(std::optional<ActQdq> q, match_act_qdq(g_, n));
-      if (!q) continue;
-      if (q->x.index == 0) root_of_input_[q->x.node] = n.name;
-      quantizers_.emplace(n.name, *q);
+      auto q = match_act_qdq(g_, n);
+      if (!q.ok() || !q.value()) continue;
+      if (q.value()->x.index == 0) root_of_input_[q.value()->x.node] = n.name;
+      quantizers_.emplace(n.name, *q.value());
     }
     std::set<std::string> fed_by_fused_layer;
     for (size_t i = 0; i < g_.size(); ++i) {
       const graph::Node& core = g_.node(i);
       if (!is_weighted(core.op) || core.num_data_inputs() != 2) continue;
-      AMCT_ASSIGN_OR_RETURN(const std::optional<WeightDequant> wd, match_weight_dequant(g_, core.data_input(1)));
+      const auto wd = match_weight_dequant(g_, core.data_input(1));
       const graph::TensorRef in = core.data_input(0);
       auto input_q = quantizers_.find(in.node);
-      if (!wd || in.index != 0 || input_q == quantizers_.end()) continue;  // not a quantized layer
+      if (!wd.ok() || !wd.value() || in.index != 0 || input_q == quantizers_.end()) continue;  // not quantized
 
       std::string result = core.name;
       std::optional<FloatBias> bias;
       const std::vector<const graph::Node*>& r = readers(core.name);
       if (r.size() == 1) {
-        AMCT_ASSIGN_OR_RETURN(std::optional<BiasFusion> bf, match_bias_fusion(g_, *r[0], consumers_, outputs_));
-        if (bf && bf->core == &core) {
+        auto bf = match_bias_fusion(g_, *r[0], consumers_, outputs_);
+        if (bf.ok() && bf.value() && bf.value()->core == &core) {
           result = r[0]->name;
-          bias = std::move(bf->bias);
+          bias = std::move(bf.value()->bias);
         }
       }
       if (const std::string next = ort_fused_quantizer(result); !next.empty()) {
@@ -76,7 +78,7 @@ class Planner {
     }
     for (const auto& [root, q] : quantizers_)
       if (!fed_by_fused_layer.count(root)) forms_.multiplying_quantizers.insert(root);
-    return std::move(forms_);
+    return forms_;
   }
 
  private:
@@ -99,7 +101,9 @@ class Planner {
   std::string ort_fused_quantizer(const std::string& result) const {
     std::string x = result;
     const graph::Node* act = nullptr;
-    for (const graph::Node* reader = sole_reader(x); reader != nullptr; reader = sole_reader(x)) {
+    size_t steps = 0;  // bounded: a malformed graph may loop
+    for (const graph::Node* reader = sole_reader(x); reader != nullptr && steps++ <= g_.size();
+         reader = sole_reader(x)) {
       if (reader->op == "Identity") {
         x = reader->name;
         continue;
@@ -128,8 +132,8 @@ class Planner {
 
 }  // namespace
 
-Expected<ExactForms> plan_exact_forms(const graph::Graph& g, const std::map<std::string, size_t>& consumers,
-                                      const std::set<std::string>& outputs) {
+ExactForms plan_exact_forms(const graph::Graph& g, const std::map<std::string, size_t>& consumers,
+                            const std::set<std::string>& outputs) {
   return Planner(g, consumers, outputs).run();
 }
 

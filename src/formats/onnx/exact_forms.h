@@ -17,7 +17,6 @@
 #include <set>
 #include <string>
 
-#include "core/status.h"
 #include "graph/graph.h"
 
 namespace amct::onnx_export {
@@ -38,7 +37,7 @@ struct ExactForms {
 // Plans the forms for the (dequantized-operand) graph `g`; `consumers` counts
 // the data readers of each node (count_consumers) and `outputs` are the
 // exported TF outputs, whose values must stay real.
-Expected<ExactForms> plan_exact_forms(const graph::Graph& g, const std::map<std::string, size_t>& consumers,
-                                      const std::set<std::string>& outputs);
+ExactForms plan_exact_forms(const graph::Graph& g, const std::map<std::string, size_t>& consumers,
+                            const std::set<std::string>& outputs);
 
 }  // namespace amct::onnx_export

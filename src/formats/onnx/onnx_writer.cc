@@ -186,9 +186,7 @@ Expected<onnx::ModelProto> build_onnx_model(const graph::Graph& input, const Exp
   Context ctx(g, builder);
   ctx.outputs.insert(outputs.begin(), outputs.end());
   ctx.consumers = consumers;
-  if (opts.exact_rounding) {
-    AMCT_ASSIGN_OR_RETURN(ctx.exact, plan_exact_forms(g, consumers, ctx.outputs));
-  }
+  if (opts.exact_rounding) ctx.exact = plan_exact_forms(g, consumers, ctx.outputs);
   for (const Planned& p : order) AMCT_RETURN_IF_ERROR(convert(ctx, p));
   for (const std::string& o : outputs) AMCT_RETURN_IF_ERROR(add_output(ctx, o));
   AMCT_RETURN_IF_ERROR(check_model(model));
