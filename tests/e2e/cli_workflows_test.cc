@@ -1,6 +1,6 @@
 // The `amct` command end to end on the real MobileNetV2: eval from both dataset
 // forms, calibrate then convert with its own record (identical model),
-// convert with AMCT's shipped record, QAT conversion.
+// convert with AMCT's shipped record, QAT conversion, ONNX export.
 #include <gtest/gtest.h>
 
 #include <array>
@@ -8,6 +8,8 @@
 #include <filesystem>
 #include <fstream>
 #include <sstream>
+
+#include <onnx/onnx_pb.h>
 
 #include "core/atomic_write.h"
 #include "formats/json/quant_map.h"
@@ -83,6 +85,41 @@ TEST(CliConvert, RecordFromCalibrateGivesTheIdenticalModel) {
   auto b = read_file(dir + "/conv/m_quantized.pb");
   ASSERT_TRUE(a.ok() && b.ok());
   EXPECT_EQ(a.value(), b.value()) << "convert with calibrate's record must rebuild the same model";
+}
+
+TEST(CliExportOnnx, QuantizedModelBecomesQdqAndFailuresKeepTheOldFile) {
+  const std::string dir = testing::make_temp_dir("cli_export_onnx");
+  auto c = run_cli("convert --model " + asset(kFloat) + " --outputs " + kOut + " --record " +
+                   asset("amct_sample/record_quantized.txt") + " --save-path " + dir + "/m");
+  ASSERT_EQ(c.exit_code, 0) << c.output;
+  const std::string onnx = dir + "/m.onnx";
+  auto e = run_cli("export-onnx --model " + dir + "/m_quantized.pb --outputs " + kOut + " --output " + onnx);
+  ASSERT_EQ(e.exit_code, 0) << e.output;
+  EXPECT_NE(e.output.find("INFO - [AMCT]:[export_onnx]: The ONNX model is saved in " + onnx), std::string::npos);
+  auto bytes = read_file(onnx);
+  ASSERT_TRUE(bytes.ok());
+  onnx::ModelProto model;
+  ASSERT_TRUE(model.ParseFromString(bytes.value()));
+  int quantize = 0, dequantize = 0;
+  for (const auto& n : model.graph().node()) {
+    quantize += n.op_type() == "QuantizeLinear";
+    dequantize += n.op_type() == "DequantizeLinear";
+  }
+  EXPECT_EQ(quantize, 54);  // one per quantized layer
+  EXPECT_GE(dequantize, 54 + 53);  // activations and weights (and the int32 biases)
+
+  // Failures name the cause, exit non-zero and leave the earlier file as it was.
+  for (const std::string& bad : {"--model " + dir + "/missing.pb --outputs " + kOut,
+                                 "--model " + dir + "/m_quantized.pb --outputs NoSuchNode"}) {
+    auto r = run_cli("export-onnx " + bad + " --output " + onnx);
+    EXPECT_NE(r.exit_code, 0) << bad;
+    EXPECT_NE(r.output.find("ERROR - [AMCT]:[export_onnx]:"), std::string::npos) << r.output;
+    EXPECT_TRUE(r.output.find("missing.pb") != std::string::npos || r.output.find("NoSuchNode") != std::string::npos)
+        << r.output;
+    auto again = read_file(onnx);
+    ASSERT_TRUE(again.ok());
+    EXPECT_EQ(again.value(), bytes.value());
+  }
 }
 
 TEST(CliConvert, AmctSampleRecordQuantizesAll54Layers) {

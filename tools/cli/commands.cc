@@ -25,6 +25,7 @@ void register_all(CLI::App& app) {
   register_convert_qat(app);
   register_auto_calibrate(app);
   register_perf_calibrate(app);
+  register_export_onnx(app);
 }
 
 }  // namespace amct::cli

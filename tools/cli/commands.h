@@ -23,5 +23,6 @@ void register_convert(CLI::App& app);
 void register_convert_qat(CLI::App& app);
 void register_auto_calibrate(CLI::App& app);
 void register_perf_calibrate(CLI::App& app);
+void register_export_onnx(CLI::App& app);
 
 }  // namespace amct::cli
