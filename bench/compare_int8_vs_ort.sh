@@ -14,7 +14,6 @@ ROOT=$(cd "$(dirname "$0")/.." && pwd)
 A=$(cd "$ROOT/../shared/assets" && pwd)
 BUILD=${BUILD:-$ROOT/build}
 AMCT=${AMCT:-$BUILD/amct}
-EXPORT=${EXPORT:-$BUILD/bench/amct_export_onnx}
 PB=${PB:-$A/models/mobilenet_v2_1.0_224_quant_float.pb}
 ONNX=${ONNX:-$A/models/mobilenet_v2_1.0_224_quant_float.onnx}
 OUT=MobilenetV2/Predictions/Reshape_1
@@ -26,7 +25,7 @@ if [ -z "${QPB:-}" ]; then
   QPB=$WORK/q/mobilenet_v2_quantized.pb
 fi
 QONNX=$WORK/mobilenet_v2_qdq.onnx
-"$EXPORT" "$QPB" "$QONNX" "$OUT" --textbook-qdq > /dev/null
+"$AMCT" export-onnx --model "$QPB" --outputs "$OUT" --output "$QONNX" --textbook-qdq > /dev/null
 field() { grep "^$1:" | tail -1 | awk '{print $2}'; }
 amct_ms() { OMP_NUM_THREADS=$3 "$AMCT" bench --model "$1" --outputs "$OUT" --batch $2 --threads $3 --iters $4 $5 | field latency_ms; }
 ort_ms() { node "$ROOT/bench/ort/ort_bench.js" --model "$1" --batch $2 --threads $3 --iters $4 | field latency_ms; }
