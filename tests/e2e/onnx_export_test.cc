@@ -264,6 +264,19 @@ void add_weight_dequant(graph::Graph& g, const std::string& p, Tensor q, Tensor 
   ASSERT_TRUE(g.add_node(make(p + "/weights", "Mul", {p + "/cast", p + "/weights_scale"})).is_ok());
 }
 
+// amct's bias on the int32 grid: Const int32 -> Cast(float) -> Mul(deq_scale) named p + "/biases".
+void add_int32_bias(graph::Graph& g, const std::string& p, const std::vector<int32_t>& q,
+                    const std::vector<float>& deq) {
+  const int64_t n = static_cast<int64_t>(q.size());
+  add_const(g, p + "/bias_int32", Tensor::from_vector<int32_t>({n}, q));
+  graph::Node cast = make(p + "/bias_cast", "Cast", {p + "/bias_int32"});
+  cast.attrs["SrcT"] = AttrValue::of_type(DataType::kInt32);
+  cast.attrs["DstT"] = AttrValue::of_type(DataType::kFloat);
+  ASSERT_TRUE(g.add_node(std::move(cast)).is_ok());
+  add_const(g, p + "/bias_deq_scale", Tensor::from_vector<float>({n}, deq));
+  ASSERT_TRUE(g.add_node(make(p + "/biases", "Mul", {p + "/bias_cast", p + "/bias_deq_scale"})).is_ok());
+}
+
 void add_conv(graph::Graph& g, const std::string& name, const std::string& op, const std::string& x,
               const std::string& w, int stride) {
   graph::Node n = make(name, op, {x, w});
@@ -284,14 +297,8 @@ graph::Graph build_qdq_graph(const QdqSpec& s) {
   add_weight_dequant(g, "l1", Tensor::from_vector<int8_t>({3, 3, kC, kCo}, s.w1),
                      Tensor::from_vector<float>({kCo}, s.sw1));
   add_conv(g, "l1/Conv2D", "Conv2D", "l1/act/dequant", "l1/weights", 2);
-  // Layer 1's bias on the int32 grid, as amct writes it; layer 2's stays a float Const.
-  add_const(g, "l1/bias_int32", Tensor::from_vector<int32_t>({kCo}, s.b1_q));
-  graph::Node cast = make("l1/bias_cast", "Cast", {"l1/bias_int32"});
-  cast.attrs["SrcT"] = AttrValue::of_type(DataType::kInt32);
-  cast.attrs["DstT"] = AttrValue::of_type(DataType::kFloat);
-  EXPECT_TRUE(g.add_node(std::move(cast)).is_ok());
-  add_const(g, "l1/bias_deq_scale", Tensor::from_vector<float>({kCo}, s.b1_deq));
-  EXPECT_TRUE(g.add_node(make("l1/biases", "Mul", {"l1/bias_cast", "l1/bias_deq_scale"})).is_ok());
+  // Layer 1's bias on the int32 grid, as amct writes it; layer 2's is a float Const unless b2_q is set.
+  add_int32_bias(g, "l1", s.b1_q, s.b1_deq);
   EXPECT_TRUE(g.add_node(make("l1/BiasAdd", "BiasAdd", {"l1/Conv2D", "l1/biases"})).is_ok());
   EXPECT_TRUE(g.add_node(make("l1/Relu6", "Relu6", {"l1/BiasAdd"})).is_ok());
   add_act_qdq(g, "l2/act", "l1/Relu6", s.s2, s.zp2);
@@ -301,13 +308,7 @@ graph::Graph build_qdq_graph(const QdqSpec& s) {
   if (s.b2_q.empty()) {
     add_const(g, "l2/biases", Tensor::from_vector<float>({kCo * kMult}, s.b2));
   } else {
-    add_const(g, "l2/bias_int32", Tensor::from_vector<int32_t>({kCo * kMult}, s.b2_q));
-    graph::Node cast2 = make("l2/bias_cast", "Cast", {"l2/bias_int32"});
-    cast2.attrs["SrcT"] = AttrValue::of_type(DataType::kInt32);
-    cast2.attrs["DstT"] = AttrValue::of_type(DataType::kFloat);
-    EXPECT_TRUE(g.add_node(std::move(cast2)).is_ok());
-    add_const(g, "l2/bias_deq_scale", Tensor::from_vector<float>({kCo * kMult}, s.b2_deq));
-    EXPECT_TRUE(g.add_node(make("l2/biases", "Mul", {"l2/bias_cast", "l2/bias_deq_scale"})).is_ok());
+    add_int32_bias(g, "l2", s.b2_q, s.b2_deq);
   }
   EXPECT_TRUE(g.add_node(make("l2/BiasAdd", "BiasAdd", {"l2/depthwise", "l2/biases"})).is_ok());
   return g;

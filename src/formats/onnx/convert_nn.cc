@@ -136,10 +136,12 @@ Expected<std::string> bias_initializer(Context& ctx, const Node& n, const FloatB
   if (!quantized_weights || !bias->int32) return ctx.b.add_tf_initializer(bias->name, t);
   // int32 bias -> DequantizeLinear(scale = scale_d * scale_w[c], axis 0): equal
   // to the float bias above, and what ORT needs to fuse the layer into integers.
-  Tensor scale(DataType::kFloat, {cout});
-  const bool per_tensor = bias->deq_scale.num_elements() == 1;
-  for (int64_t c = 0; c < cout; ++c) scale.data<float>()[c] = bias->deq_scale.data<float>()[per_tensor ? 0 : c];
-  if (on_integers) scale = Tensor::scalar<float>(1.0f);
+  Tensor scale = Tensor::scalar<float>(1.0f);
+  if (!on_integers) {
+    scale = Tensor(DataType::kFloat, {cout});
+    const bool per_tensor = bias->deq_scale.num_elements() == 1;
+    for (int64_t c = 0; c < cout; ++c) scale.data<float>()[c] = bias->deq_scale.data<float>()[per_tensor ? 0 : c];
+  }
   AMCT_ASSIGN_OR_RETURN(const std::string q, ctx.b.add_initializer(bias->name + "/int32", bias->int32->reshaped({cout})));
   AMCT_ASSIGN_OR_RETURN(const std::string s, ctx.b.add_initializer(bias->name + "/scale", scale));
   const std::string out = ctx.b.fresh(bias->name + "/dequantized");

@@ -9,10 +9,6 @@
 namespace amct::onnx_export {
 namespace {
 
-bool is_weighted(const std::string& op) {
-  return op == "Conv2D" || op == "DepthwiseConv2dNative" || op == "MatMul";
-}
-
 size_t count_of(const std::map<std::string, size_t>& consumers, const std::string& name) {
   auto it = consumers.find(name);
   return it == consumers.end() ? 0 : it->second;

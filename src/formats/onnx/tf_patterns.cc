@@ -5,10 +5,6 @@
 namespace amct::onnx_export {
 namespace {
 
-bool is_weighted(const std::string& op) {
-  return op == "Conv2D" || op == "DepthwiseConv2dNative" || op == "MatMul";
-}
-
 // The float value of a one-element constant input, or nullopt.
 std::optional<float> scalar_const(const graph::Graph& g, const graph::TensorRef& ref) {
   auto t = const_value(g, ref);
@@ -36,6 +32,10 @@ Status check_scale(const graph::Node& n, const char* what, float s) {
 }
 
 }  // namespace
+
+bool is_weighted(const std::string& op) {
+  return op == "Conv2D" || op == "DepthwiseConv2dNative" || op == "MatMul";
+}
 
 std::map<std::string, size_t> count_consumers(const graph::Graph& g) {
   std::map<std::string, size_t> count;

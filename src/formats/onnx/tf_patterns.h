@@ -14,6 +14,9 @@
 
 namespace amct::onnx_export {
 
+// Conv2D, DepthwiseConv2dNative or MatMul: the ops that carry a weight operand.
+bool is_weighted(const std::string& op);
+
 // Number of data-input references to each node's outputs, over the whole graph.
 std::map<std::string, size_t> count_consumers(const graph::Graph& g);
 
